@@ -1,0 +1,122 @@
+/**
+ * The read-only catalog queries. Kept apart from the code that runs them so the SQL reads as one piece.
+ *
+ * Sequences are found from dependencies, never from names:
+ *  - pg_depend 'a' (OWNED BY, what serial creates) and 'i' (identity columns) from sequence to column;
+ *  - pg_depend 'n' from a column default (pg_attrdef) to a sequence: `nextval('seq')` without ownership,
+ *    including one sequence shared by several tables.
+ * Each row also carries the size of the shared lock table (max_locks_per_transaction × connections),
+ * so batches can be sized to never run a transaction out of it.
+ */
+export const CATALOG_SQL = `
+WITH use_rows AS (
+  SELECT d.objid AS seq_oid, d.refobjid AS rel_oid, d.refobjsubid::int2 AS attnum,
+         CASE d.deptype WHEN 'i' THEN 1 ELSE 2 END AS kind_rank
+  FROM pg_catalog.pg_depend d
+  WHERE d.classid = 'pg_catalog.pg_class'::regclass
+    AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+  UNION ALL
+  SELECT d.refobjid, ad.adrelid, ad.adnum, 3
+  FROM pg_catalog.pg_attrdef ad
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
+   AND d.refclassid = 'pg_catalog.pg_class'::regclass
+),
+uses AS (
+  SELECT u.seq_oid, u.rel_oid, u.attnum, min(u.kind_rank) AS kind_rank
+  FROM use_rows u
+  JOIN pg_catalog.pg_class s ON s.oid = u.seq_oid AND s.relkind = 'S'
+  JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid AND t.relkind IN ('r', 'p')
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = u.rel_oid AND a.attnum = u.attnum AND NOT a.attisdropped
+  GROUP BY u.seq_oid, u.rel_oid, u.attnum
+),
+-- MAX() over a partitioned table covers its partitions, which carry copies of the parent's default.
+tree_uses AS (
+  SELECT u.* FROM uses u
+  JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid
+  WHERE NOT (t.relispartition AND EXISTS (
+    SELECT 1 FROM pg_catalog.pg_partition_ancestors(u.rel_oid) anc
+    JOIN uses parent ON parent.rel_oid = anc.relid AND parent.seq_oid = u.seq_oid
+    WHERE anc.relid <> u.rel_oid))
+),
+scoped_sequences AS (
+  SELECT DISTINCT u.seq_oid
+  FROM tree_uses u
+  JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+  WHERE (CASE WHEN $1::text[] IS NULL
+              THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                   AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+              ELSE n.nspname = ANY ($1::text[]) END)
+    AND ($2::text[] IS NULL OR EXISTS (
+      SELECT 1 FROM unnest($2::text[], $3::text[]) AS f(schema_name, table_name)
+      WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname)))
+    AND NOT EXISTS (
+      SELECT 1 FROM unnest($4::text[], $5::text[]) AS f(schema_name, table_name)
+      WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname))
+)
+SELECT u.seq_oid::int8 AS "sequenceOid",
+       sn.nspname AS "sequenceSchema", s.relname AS "sequenceName",
+       ps.seqstart::text AS "start", ps.seqincrement::text AS "increment",
+       ps.seqmin::text AS "minValue", ps.seqmax::text AS "maxValue", ps.seqcycle AS "cycle",
+       u.rel_oid::int8 AS "tableOid", tn.nspname AS "tableSchema", t.relname AS "tableName",
+       u.attnum AS "attnum", a.attname AS "columnName",
+       pg_catalog.format_type(COALESCE(NULLIF(ty.typbasetype, 0), a.atttypid), NULL) AS "columnType",
+       CASE u.kind_rank WHEN 1 THEN 'identity' WHEN 2 THEN 'owned' ELSE 'default' END AS "kind",
+       -- locks reading this table takes: itself, its partitions, and the planner opens every index of each
+       (SELECT count(DISTINCT r.oid) + count(i.indexrelid)
+        FROM pg_catalog.pg_class r LEFT JOIN pg_catalog.pg_index i ON i.indrelid = r.oid
+        WHERE r.oid = u.rel_oid OR r.oid IN (SELECT relid FROM pg_catalog.pg_partition_tree(u.rel_oid)))::int
+         AS "lockWeight",
+       pg_catalog.has_sequence_privilege(u.seq_oid, 'SELECT') AS "canReadSequence",
+       pg_catalog.has_sequence_privilege(u.seq_oid, 'UPDATE') AS "canUpdateSequence",
+       pg_catalog.has_table_privilege(u.rel_oid, 'SELECT') AS "canReadTable",
+       pg_catalog.has_table_privilege(u.rel_oid, 'UPDATE, DELETE, TRUNCATE') AS "canLockTable",
+       (current_setting('max_locks_per_transaction')::int8
+        * (current_setting('max_connections')::int8 + current_setting('max_prepared_transactions')::int8))::int8
+         AS "lockCapacity"
+FROM tree_uses u
+JOIN scoped_sequences USING (seq_oid)
+JOIN pg_catalog.pg_class s ON s.oid = u.seq_oid
+JOIN pg_catalog.pg_namespace sn ON sn.oid = s.relnamespace
+JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = u.seq_oid
+JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid
+JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid = u.rel_oid AND a.attnum = u.attnum
+JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+ORDER BY sn.nspname, s.relname, tn.nspname, t.relname, a.attname`;
+
+/** Which named tables exist at all, to tell "unknown table" from "table without a sequence". */
+export const RESOLVE_TABLES_SQL = `
+SELECT f.ordinality::int AS "position", n.nspname AS "schema", c.relname AS "table"
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(schema_name, table_name, ordinality)
+JOIN pg_catalog.pg_class c ON c.relname = f.table_name AND c.relkind IN ('r', 'p')
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
+
+export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])`;
+
+/**
+ * Live state for one batch: each sequence's `last_value`/`is_called`, each column's MAX/MIN.
+ * query_to_xml runs a statement built server-side by format(%I) and regclass output — the names never pass
+ * through client code — one small query per object, which avoids a giant UNION ALL the planner chokes on.
+ * The values are integers, so a regular expression lifts them out without needing libxml.
+ */
+export function liveStateSql(sequenceOids: string, tableOids: string, attnums: string): string {
+  return `
+SELECT 'sequence' AS "rowKind", s.oid::int8 AS "oid", NULL::int2 AS "attnum",
+       substring(x.doc FROM '<last_value>(-?[0-9]+)</last_value>') AS "first",
+       substring(x.doc FROM '<is_called>(true|false)</is_called>') AS "second"
+FROM unnest(${sequenceOids}) AS s(oid)
+CROSS JOIN LATERAL (SELECT pg_catalog.query_to_xml(pg_catalog.format(
+  'SELECT last_value::text AS last_value, is_called FROM %s', s.oid::regclass), false, true, '')::text AS doc) x
+UNION ALL
+SELECT 'column', u.rel_oid::int8, u.attnum,
+       substring(x.doc FROM '<max>(-?[0-9]+)</max>'),
+       substring(x.doc FROM '<min>(-?[0-9]+)</min>')
+FROM unnest(${tableOids}, ${attnums}) AS u(rel_oid, attnum)
+JOIN pg_catalog.pg_attribute a ON a.attrelid = u.rel_oid AND a.attnum = u.attnum
+CROSS JOIN LATERAL (SELECT pg_catalog.query_to_xml(pg_catalog.format(
+  'SELECT max(%1$I)::text AS max, min(%1$I)::text AS min FROM %2$s', a.attname, u.rel_oid::regclass),
+  false, true, '')::text AS doc) x`;
+}

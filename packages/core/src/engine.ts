@@ -1,0 +1,50 @@
+import type { Options, Report } from './types';
+import type { Database } from './connect';
+import { countRoundTrips, resolveDatabase } from './connect';
+import { toRunRequest } from './options';
+
+/**
+ * Moves every key sequence in scope past the data, so the next ordinary insert cannot collide.
+ * Default mode never moves a sequence backwards; `{ mode: 'reset' }` also compacts after deletes.
+ *
+ * @example
+ * import { realign } from '@seqsync/core';
+ * const report = await realign('postgres://postgres@127.0.0.1:5432/app');
+ * for (const s of report.sequences) if (s.action !== 'unchanged') console.log(s.sequence, s.nextValueAfter);
+ */
+export function realign(db: Database, options: Options = {}): Promise<Report> {
+  return run(db, options, options.dryRun === true);
+}
+
+/**
+ * Read-only: reports each sequence in scope, whether it is behind its data, and what `realign` would
+ * do with the same options. Nothing is written and no lock beyond plain reads is taken.
+ *
+ * @example
+ * const report = await check(pool);
+ * if (report.sequences.some((s) => s.behind)) process.exitCode = 1;
+ */
+export function check(db: Database, options: Options = {}): Promise<Report> {
+  return run(db, options, true);
+}
+
+async function run(db: Database, options: Options, readOnly: boolean): Promise<Report> {
+  const request = toRunRequest(options);
+  const opened = await resolveDatabase(db);
+  const counter = { count: 0 };
+  const queryable = countRoundTrips(opened.queryable, counter);
+  const { dialect } = opened;
+  try {
+    const catalog = await dialect.introspect(queryable, request).catch((error: unknown) => {
+      throw dialect.translateError(error, { phase: 'run' });
+    });
+    const result = readOnly
+      ? await dialect.inspect(queryable, catalog, request).catch((error: unknown) => {
+        throw dialect.translateError(error, { phase: 'run' });
+      })
+      : await dialect.apply(queryable, catalog, request);
+    return { dialect: dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
+  } finally {
+    await opened.close();
+  }
+}

@@ -1,0 +1,33 @@
+/** Every failure seqsync reports; the CLI maps each to exit code 2. */
+export type ErrorCode =
+  | 'INVALID_URL'
+  | 'UNSUPPORTED_DATABASE'
+  | 'DRIVER_MISSING'
+  | 'CONNECTION_FAILED'
+  | 'CONNECTION_LOST'
+  | 'UNKNOWN_TABLE'
+  | 'UNKNOWN_SCHEMA'
+  | 'INVALID_OPTION'
+  | 'PERMISSION_DENIED'
+  | 'LOCK_TIMEOUT'
+  | 'QUERY_FAILED';
+
+/**
+ * A failure that names the object at fault. When part of a batched run had already committed,
+ * `committedBatches` says how many (each batch is atomic on its own).
+ */
+export class SeqsyncError extends Error {
+  readonly code: ErrorCode;
+  readonly committedBatches: number;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; committedBatches?: number } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'SeqsyncError';
+    this.code = code;
+    this.committedBatches = options.committedBatches ?? 0;
+  }
+}
+
+export function isSeqsyncError(error: unknown): error is SeqsyncError {
+  return error instanceof SeqsyncError;
+}

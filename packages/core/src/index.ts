@@ -1,0 +1,14 @@
+export { realign, check } from './engine';
+export type { Database } from './connect';
+export { parseUrl, redactUrl } from './connect';
+export type { Queryable, Options, Mode, Report, SequenceReport, SequenceUse, Action, TableName } from './types';
+export { EXHAUSTION_WARNING_PERCENT } from './types';
+export { SeqsyncError, isSeqsyncError } from './errors';
+export type { ErrorCode } from './errors';
+export { DEFAULT_LOCK_TIMEOUT_MS } from './options';
+export { parseTableName, formatTableName } from './table-names';
+export type { QualifiedName } from './table-names';
+export type { Dialect, RunRequest, DialectResult, OpenDatabase } from './dialect';
+export { fromPgClient, fromPgPool } from './dialects/postgres/pg-adapter';
+export { fromPGlite } from './dialects/postgres/pglite-adapter';
+export { quoteIdent as quotePostgresIdent } from './dialects/postgres/postgres-sql';

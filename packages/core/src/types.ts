@@ -1,0 +1,101 @@
+/**
+ * The smallest connection seqsync needs. Every driver and ORM is adapted onto it.
+ *
+ * @example
+ * const db: Queryable = { query: async (sql, params) => (await client.query(sql, params)).rows };
+ */
+export interface Queryable {
+  /** Which database this connection talks to (`postgres`, `mysql`, `sqlite`); default `postgres`. */
+  readonly dialect?: string;
+  /** Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and returns the rows of its last statement. */
+  query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /**
+   * True when `query(script)` without params may carry several `;`-separated statements in one round trip
+   * (PostgreSQL's simple query protocol). Lets apply send lock + read, and write + commit, as one trip each.
+   */
+  readonly multiStatement?: boolean;
+  /**
+   * Leases one physical connection for `fn` (a pool checks a client out). Absent: this Queryable already is one connection.
+   */
+  connection?<T>(fn: (connection: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in a transaction owned by the caller's library (an ORM's `$transaction`, a transaction already open).
+   * Absent: seqsync issues BEGIN / COMMIT / ROLLBACK itself on one connection.
+   */
+  transaction?<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** `advance` only ever moves a sequence forward; `reset` moves it to exactly the next value after the data, backwards too. */
+export type Mode = 'advance' | 'reset';
+
+/** A table named by the user: `name`, `schema.name`, or with double quotes for names holding dots. */
+export type TableName = string;
+
+export interface Options {
+  /** Schemas whose tables are in scope. Default: every non-system schema. */
+  schemas?: readonly string[];
+  /** Only sequences feeding these tables. Names match exactly (no case folding): `User`, `public.User`, `"odd.name"`. */
+  tables?: readonly TableName[];
+  /** Leave sequences feeding only these tables alone. */
+  exclude?: readonly TableName[];
+  /** Default `advance`. */
+  mode?: Mode;
+  /** How long to wait for each batch's table locks before giving up. Default 5000 ms. */
+  lockTimeoutMs?: number;
+  /** Plan and return the SQL without writing anything. */
+  dryRun?: boolean;
+  /** Tables per transaction. Default: derived from the server's lock table size. */
+  batchSize?: number;
+  /** Called with progress as batches finish (the CLI prints it when stderr is a TTY). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** One column a sequence feeds. */
+export interface SequenceUse {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
+  /** How the catalog ties the sequence to the column. */
+  readonly kind: 'identity' | 'owned' | 'default' | 'auto_increment';
+}
+
+export type Action = 'advanced' | 'reset' | 'unchanged' | 'skipped';
+
+/** What seqsync found and did for one sequence. Values are BigInt: int8 sequences pass 2^53. */
+export interface SequenceReport {
+  readonly schema: string;
+  readonly sequence: string;
+  readonly uses: readonly SequenceUse[];
+  /** Highest / lowest key in the data over every use; null for empty tables. */
+  readonly dataMax: bigint | null;
+  readonly dataMin: bigint | null;
+  /** The value the next insert gets, before and after this run. */
+  readonly nextValueBefore: bigint;
+  readonly nextValueAfter: bigint;
+  /** Whether the next ordinary insert would collide with existing data before this run. */
+  readonly behind: boolean;
+  readonly action: Action;
+  readonly reason: string;
+  /** Share of the usable range (sequence bounds and column type) consumed, 0–100. */
+  readonly exhaustionPercent: number;
+  /** True at or above {@link EXHAUSTION_WARNING_PERCENT}. */
+  readonly exhaustionWarning: boolean;
+}
+
+export interface Report {
+  readonly dialect: string;
+  readonly mode: Mode;
+  /** True for `check` and `dryRun`: nothing was written. */
+  readonly dryRun: boolean;
+  readonly sequences: readonly SequenceReport[];
+  /** Tables named in `tables` that exist but have no sequence feeding a column. */
+  readonly tablesWithoutSequence: readonly string[];
+  /** The statements that ran (or, in a dry run, would run), in order. */
+  readonly statements: readonly string[];
+  /** Round trips to the database for this run. */
+  readonly roundTrips: number;
+  /** Transactions committed (one per batch). */
+  readonly batches: number;
+}
+
+export const EXHAUSTION_WARNING_PERCENT = 75;
