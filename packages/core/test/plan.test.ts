@@ -1,0 +1,78 @@
+import type { PostgresSequence, PostgresLiveState } from '../src/dialects/postgres/postgres-introspect';
+import { lockStatement, planSequence, setvalStatement } from '../src/dialects/postgres/postgres-plan';
+
+function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
+  return {
+    oid: '100', schema: 'public', name: 'User_id_seq',
+    shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2147483647n },
+    cycle: false, canRead: true, canUpdate: true,
+    uses: [{ schema: 'public', table: 'User', column: 'id', kind: 'owned', tableOid: '200', attnum: 1, columnType: 'integer', lockWeight: 2, canReadTable: true, canLockTable: true }],
+    ...overrides,
+  };
+}
+const state = (lastValue: bigint, isCalled: boolean, dataMax: bigint | null, dataMin: bigint | null = dataMax === null ? null : 1n): PostgresLiveState =>
+  ({ lastValue, isCalled, dataMax, dataMin });
+
+describe('planSequence', () => {
+  it.each([
+    // name, mode, state, action, nextValueAfter
+    ['advance: seeded ids 1..10, untouched sequence → 11', 'advance', state(1n, false, 10n), 'advanced', 11n],
+    ['advance: sequence already past the data is left alone', 'advance', state(50n, true, 10n), 'unchanged', 51n],
+    ['advance: never moves back even when far ahead', 'advance', state(1000n, true, 3n), 'unchanged', 1001n],
+    ['advance: empty table is left alone', 'advance', state(7n, true, null), 'unchanged', 8n],
+    ['reset: after deletes moves back to one past MAX', 'reset', state(1000n, true, 3n), 'reset', 4n],
+    ['reset: empty table restarts at START with is_called = false', 'reset', state(7n, true, null), 'reset', 1n],
+    ['reset: already exact is unchanged', 'reset', state(10n, true, 10n), 'unchanged', 11n],
+  ] as const)('%s', (_name, mode, live, action, after) => {
+    const step = planSequence(sequence(), live, mode);
+    expect(step.report.action).toBe(action);
+    expect(step.report.nextValueAfter).toBe(after);
+    expect(step.newNextValue).toBe(action === 'unchanged' ? null : after);
+  });
+
+  it('skips an exhausted sequence with the reason instead of setting an invalid value', () => {
+    const step = planSequence(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }), state(1n, false, 32767n), 'advance');
+    expect(step.report.action).toBe('skipped');
+    expect(step.report.reason).toMatch(/exhausted/);
+    expect(step.report.exhaustionPercent).toBe(100);
+    expect(step.newNextValue).toBeNull();
+  });
+
+  it('skips a sequence feeding a non-integer column', () => {
+    const uses = [{ ...sequence().uses[0], columnType: 'text' }];
+    const step = planSequence(sequence({ uses }), state(1n, false, null), 'advance');
+    expect(step.report.action).toBe('skipped');
+    expect(step.report.reason).toContain('public.User.id is text');
+  });
+
+  it('warns at 75 % of an integer column even when the sequence is bigint', () => {
+    const step = planSequence(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }), state(1n, false, 2000000000n), 'advance');
+    expect(step.report.nextValueAfter).toBe(2000000001n);
+    expect(step.report.exhaustionWarning).toBe(true);
+    expect(step.report.exhaustionPercent).toBeCloseTo(93.13, 2);
+  });
+});
+
+describe('SQL built by the plan', () => {
+  it('sets every moving sequence in one statement, quoting each name as an identifier inside a literal', () => {
+    const odd = sequence({ schema: "o'dd", name: 'we"ird\\seq' });
+    const steps = [planSequence(sequence(), state(1n, false, 10n), 'advance'), planSequence(odd, state(1n, false, 4n), 'advance'),
+      planSequence(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
+    expect(setvalStatement(steps)).toBe(
+      'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\n' +
+      'FROM (VALUES\n' +
+      `  ('"public"."User_id_seq"'::regclass, 11::int8),\n` +
+      `  (E'"o''dd"."we""ird\\\\seq"'::regclass, 5::int8)\n` +
+      ') AS v(sequence, next_value)');
+  });
+
+  it('writes nothing when nothing moves', () => {
+    expect(setvalStatement([planSequence(sequence(), state(50n, true, 10n), 'advance')])).toBeNull();
+  });
+
+  it('locks each table once, sorted, in a mode that blocks writers only', () => {
+    const a = sequence({ uses: [{ ...sequence().uses[0], schema: 'z', table: 'b' }, { ...sequence().uses[0], schema: 'a', table: 'Q"x' }] });
+    const b = sequence({ uses: [{ ...sequence().uses[0], schema: 'z', table: 'b' }] });
+    expect(lockStatement([a, b])).toBe('LOCK TABLE "a"."Q""x", "z"."b" IN SHARE ROW EXCLUSIVE MODE');
+  });
+});
