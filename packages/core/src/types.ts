@@ -66,6 +66,8 @@ export interface SequenceReport {
   readonly schema: string;
   readonly sequence: string;
   readonly uses: readonly SequenceUse[];
+  /** The sequence's INCREMENT; negative for descending sequences, whose data side is `dataMin`. */
+  readonly increment: bigint;
   /** Highest / lowest key in the data over every use; null for empty tables. */
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;

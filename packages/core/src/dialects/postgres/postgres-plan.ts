@@ -20,6 +20,7 @@ export function planSequence(sequence: PostgresSequence, state: PostgresLiveStat
     schema: sequence.schema,
     sequence: sequence.name,
     uses: sequence.uses.map(({ schema, table, column, kind }) => ({ schema, table, column, kind })),
+    increment: sequence.shape.increment,
     dataMax: state.dataMax,
     dataMin: state.dataMin,
     nextValueBefore,

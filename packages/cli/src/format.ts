@@ -1,0 +1,58 @@
+import type { Report, SequenceReport } from '@seqsync/core';
+
+/** JSON with BigInt values as strings (JSON has no 64-bit integers). */
+export function toJson(report: Report): string {
+  return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2);
+}
+
+function usesOf(sequence: SequenceReport): string {
+  return sequence.uses.map((u) => `${u.schema}.${u.table}.${u.column}`).join(', ');
+}
+
+function renderTable(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function rowOf(sequence: SequenceReport): string[] {
+  const extreme = sequence.increment > 0n ? sequence.dataMax : sequence.dataMin;
+  return [`${sequence.schema}.${sequence.sequence}`, usesOf(sequence), extreme === null ? '(empty)' : String(extreme), `${sequence.nextValueBefore}`, `${sequence.nextValueAfter}`, sequence.action];
+}
+
+const HEADER = ['sequence', 'feeds', 'data max/min', 'next before', 'next after', 'action'];
+
+function warnings(report: Report): string[] {
+  return report.sequences
+    .filter((s) => s.exhaustionWarning)
+    .map((s) => `warning: ${s.schema}.${s.sequence} has used ${s.exhaustionPercent}% of its range (${usesOf(s)})`);
+}
+
+function footer(report: Report): string[] {
+  const lines = warnings(report);
+  for (const s of report.sequences.filter((x) => x.action === 'skipped')) lines.push(`skipped ${s.schema}.${s.sequence}: ${s.reason}`);
+  if (report.tablesWithoutSequence.length > 0) lines.push(`no sequence feeds: ${report.tablesWithoutSequence.join(', ')}`);
+  return lines;
+}
+
+export function formatCheck(report: Report): string {
+  const behind = report.sequences.filter((s) => s.behind);
+  const lines = [behind.length === 0
+    ? `All ${report.sequences.length} sequence${report.sequences.length === 1 ? '' : 's'} are clear of their data.`
+    : `${behind.length} of ${report.sequences.length} sequences are behind their data; the next insert into these tables can fail with a duplicate key:`];
+  if (behind.length > 0) lines.push('', renderTable(HEADER.slice(0, 5).concat('fix'), behind.map((s) => rowOf(s).slice(0, 5).concat(s.action === 'skipped' ? 'none: exhausted' : 'seqsync realign'))));
+  const rest = footer(report);
+  if (rest.length > 0) lines.push('', ...rest);
+  return lines.join('\n');
+}
+
+export function formatRealign(report: Report): string {
+  const changed = report.sequences.filter((s) => s.action === 'advanced' || s.action === 'reset');
+  const verb = report.dryRun ? 'would move' : 'Moved';
+  const lines = [`${report.dryRun ? 'Dry run: ' : ''}${verb} ${changed.length} of ${report.sequences.length} sequence${report.sequences.length === 1 ? '' : 's'}${report.dryRun ? '' : ` in ${report.batches} transaction${report.batches === 1 ? '' : 's'}`}.`];
+  if (changed.length > 0) lines.push('', renderTable(HEADER, changed.map(rowOf)));
+  const rest = footer(report);
+  if (rest.length > 0) lines.push('', ...rest);
+  if (report.dryRun && report.statements.length > 0) lines.push('', '-- SQL realign would run:', ...report.statements.map((s) => `${s};`));
+  return lines.join('\n');
+}

@@ -1,0 +1,37 @@
+export const MAIN_HELP = `seqsync — realign key sequences with the data after explicit-id inserts
+
+Usage:
+  seqsync check   [options]   report sequences behind their data (exit 1 if any)
+  seqsync realign [options]   move them past the data
+
+Run "seqsync <command> --help" for the options of each command.
+The database URL comes from --url or DATABASE_URL (postgres:// or postgresql://).
+
+Exit codes: 0 ok · 1 check found sequences behind · 2 error (nothing changed)`;
+
+const COMMON = `  --url URL            database URL (default: $DATABASE_URL)
+  --schema S           only tables in schema S (repeatable; default: all non-system schemas)
+  --table T            only sequences feeding table T: name, schema.name, "quoted.name" (repeatable)
+  --exclude T          leave sequences feeding only table T alone (repeatable)
+  --json               print the report as JSON (bigints as strings)
+  --help               show this help`;
+
+export const CHECK_HELP = `Usage: seqsync check [options]
+
+Reads every sequence that feeds a column and compares it with the data. Writes nothing and takes
+no lock beyond ordinary reads. Exit 0 when all are clear, 1 when any is behind, 2 on error.
+
+Options:
+${COMMON}`;
+
+export const REALIGN_HELP = `Usage: seqsync realign [options]
+
+Moves each sequence that is behind to the first value past its data, in one transaction per batch,
+with the tables locked against writers (readers go on). Never moves a sequence backwards unless
+--reset is given. Exit 0 on success, 2 on error (the failing batch is rolled back).
+
+Options:
+${COMMON}
+  --reset              also move sequences back to exactly one past the data (after deletes)
+  --dry-run            print what would change and the SQL, change nothing
+  --lock-timeout MS    give up waiting for table locks after MS milliseconds (default 5000)`;

@@ -1,0 +1,5 @@
+export { main } from './main';
+export type { Io } from './main';
+export { parseArgs, UsageError } from './args';
+export type { ParsedArgs } from './args';
+export { EXIT_OK, EXIT_BEHIND, EXIT_ERROR } from './exit-codes';
