@@ -1,0 +1,68 @@
+import knexFactory from 'knex';
+import type { Knex } from 'knex';
+import { checkSequences, realignAfterSeeds, realignMigration, realignSequences } from '../src';
+import { searchPathOf } from '../src/knex-scope';
+
+/**
+ * Real knex instances without a `connection`: knex builds the client (and its driver name) but loads no
+ * driver and opens no pool, so any attempt to reach a database would fail with "Unable to acquire a connection".
+ * The errors below prove seqsync refuses by client name first — never a silent no-op.
+ */
+describe('knex client detection', () => {
+  const instances: Knex[] = [];
+  const knexFor = (client: string): Knex => {
+    const instance = knexFactory({ client, useNullAsDefault: true });
+    instances.push(instance);
+    return instance;
+  };
+  afterAll(() => Promise.all(instances.map((instance) => instance.destroy())));
+
+  it.each([
+    ['mysql2', 'MySQL/MariaDB (knex client "mysql2") is not supported yet'],
+    ['mysql', 'MySQL/MariaDB (knex client "mysql") is not supported yet'],
+    ['better-sqlite3', 'SQLite (knex client "better-sqlite3") is not supported yet'],
+    ['sqlite3', 'SQLite (knex client "sqlite3") is not supported yet'],
+  ])('knex client %s: UNSUPPORTED_DATABASE "not supported yet" from realign, check, the migration and the seed step', async (client, message) => {
+    const knex = knexFor(client);
+    const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) };
+    await expect(realignSequences(knex)).rejects.toMatchObject(expected);
+    await expect(checkSequences(knex)).rejects.toMatchObject(expected);
+    await expect(realignMigration().up(knex)).rejects.toMatchObject(expected);
+    await expect(realignAfterSeeds()(knex)).rejects.toMatchObject(expected);
+  });
+
+  it.each([
+    ['mssql', 'SQL Server (knex client "mssql") is not supported:'],
+    ['cockroachdb', 'CockroachDB (knex client "cockroachdb") is not supported:'],
+    ['pgnative', 'PostgreSQL through pg-native (knex client "pgnative") is not supported:'],
+  ])('knex client %s: UNSUPPORTED_DATABASE naming the database', async (client, message) => {
+    await expect(realignSequences(knexFor(client))).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) });
+  });
+
+  it('the pg client gets past detection and only then needs a connection (knex\'s own error, not seqsync\'s)', async () => {
+    await expect(realignSequences(knexFor('pg'))).rejects.toThrow('Unable to acquire a connection');
+  });
+
+  it('anything but a knex instance or transaction is INVALID_OPTION', async () => {
+    await expect(realignSequences({} as Knex)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(realignSequences('postgres://localhost/app' as unknown as Knex)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+
+  it('the realign migration\'s down is a no-op: it resolves without touching the database', async () => {
+    await expect(realignMigration().down(knexFor('mysql2'))).resolves.toBeUndefined();
+  });
+});
+
+describe('searchPath from the knex config', () => {
+  const client = (searchPath?: string | readonly string[]) => ({
+    config: { searchPath }, acquireConnection: async () => undefined, releaseConnection: async () => undefined,
+  });
+
+  it('is one schema name for a string (knex never splits on commas), the list for an array, none when unset or empty', () => {
+    expect(searchPathOf(client('app'))).toEqual(['app']);
+    expect(searchPathOf(client('a,b'))).toEqual(['a,b']);
+    expect(searchPathOf(client(['app', 'public']))).toEqual(['app', 'public']);
+    expect(searchPathOf(client(undefined))).toBeNull();
+    expect(searchPathOf(client([]))).toBeNull();
+  });
+});
