@@ -1,0 +1,10 @@
+export { realignSequences, checkSequences } from './realign-sequences';
+export type { RealignSequencesOptions, EntityReport } from './realign-sequences';
+export { SequenceRealignSubscriber, createSequenceRealignSubscriber } from './sequence-realign-subscriber';
+export type { SequenceRealignSubscriberOptions } from './sequence-realign-subscriber';
+export { realignSequencesMigration } from './realign-sequences-migration';
+export type { RealignSequencesMigrationOptions } from './realign-sequences-migration';
+export { describeEntities, coreTableName } from './entity-tables';
+export type { EntityTable, EntityTables, SkippedEntity, SequenceColumn, SequenceStrategy } from './entity-tables';
+export { seqsyncDialectOf, seqsyncDialectForDriver } from './typeorm-dialects';
+export type { TypeormTarget } from './typeorm-queryable';
