@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestDatabase } from '../../test-support/test-database';
+import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
+import { createTestDatabase, nextValue } from '../../test-support/test-database';
+import { applyMigrations, expectDuplicateKey, preparePrismaProject, resetTables } from './support/prisma-project';
+import { seedExplicitIds } from './project/seed-data';
+
+/**
+ * The seed hook, end to end: the real `prisma db seed` runs the project's seed command (tsx + the
+ * generated client + the built @seqsync/prisma) against real PostgreSQL.
+ */
+describe('prisma db seed with seqsync', () => {
+  let db: TestDatabase;
+  let project: PrismaProject;
+  let prisma: TestPrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('prisma_seed');
+    project = await preparePrismaProject('seed', db);
+    await applyMigrations(db);
+    prisma = project.newClient();
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await project?.remove();
+    await db?.drop();
+  });
+
+  beforeEach(() => resetTables(db));
+
+  /** The next ordinary create() on every sequence-fed model gets exactly the id after the seeded ones. */
+  async function expectNextIdsAfterSeed(): Promise<void> {
+    expect((await prisma.user.create({ data: { email: 'new@example.com' } })).id).toBe(4);
+    expect((await prisma.blogPost.create({ data: { title: 'New', authorId: 2 } })).postId).toBe(3);
+    expect((await prisma.invoice.create({ data: { number: 'INV-NEW' } })).id).toBe(501);
+    expect((await prisma.auditEvent.create({ data: { kind: 'new' } })).id).toBe(9007199254740994n);
+  }
+
+  test('without a hook, the seed leaves every sequence at 1 and the next create() fails with P2002 on <table>_pkey', async () => {
+    await project.prisma(['db', 'seed', '--config', 'prisma.config.no-realign.ts']);
+
+    await expectDuplicateKey(prisma.user.create({ data: { email: 'new@example.com' } }), 'User_pkey');
+    expect(await nextValue(db, '"public"."blog_posts_post_id_seq"')).toBe(1n);
+    expect(await nextValue(db, '"billing"."Invoice_id_seq"')).toBe(1n);
+  });
+
+  test('withRealign in seed.ts: after `prisma db seed` the next create() gets exactly max(id) + 1 on every model', async () => {
+    const { stderr } = await project.prisma(['db', 'seed']);
+
+    await expectNextIdsAfterSeed();
+    expect(stderr).toContain('seqsync: advanced 4 of 4 sequences; skipped 3 models');
+    expect(stderr).toContain('advanced public.User_id_seq: next value 1 → 4 (public.User.id)');
+    expect(stderr).toContain('skipped Membership: composite primary key (userId, groupId) has no sequence');
+  });
+
+  test('the seqsync-prisma step in migrations.seed realigns after an unchanged seed script', async () => {
+    const { stderr } = await project.prisma(['db', 'seed', '--config', 'prisma.config.seed-step.ts']);
+
+    await expectNextIdsAfterSeed();
+    expect(stderr).toContain('advanced billing.Invoice_id_seq: next value 1 → 501 (billing.Invoice.id)');
+    expect(stderr).toContain('skipped Document: String id "id" defaults to uuid(): no sequence');
+  });
+
+  test('the seed step checks read-only and exits 1 while a sequence is behind, 0 once realigned', async () => {
+    await seedExplicitIds(prisma);
+
+    const behind = await project.bin('seqsync-prisma', ['check', '--metadata', 'generated/seqsync', '--url', db.url]);
+    expect(behind.code).toBe(1);
+    expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
+
+    expect((await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', db.url])).code).toBe(0);
+    expect((await project.bin('seqsync-prisma', ['check', '--metadata', 'generated/seqsync', '--url', db.url])).code).toBe(0);
+    await expectNextIdsAfterSeed();
+  });
+
+  test('the seed step wrapping a failing seed command exits with its code and realigns nothing', async () => {
+    await seedExplicitIds(prisma);
+
+    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', db.url, '--', 'node', '-e', 'process.exit(3)']);
+
+    expect(result.code).toBe(3);
+    expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
+  });
+
+  test('the seed step checks its options before running the wrapped seed: a wrong --metadata path runs nothing', async () => {
+    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'no/such/folder', '--url', db.url, '--', 'node', '-e', "require('fs').writeFileSync('seed-ran', '')"]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('run `prisma generate` with `generator seqsync` first');
+    expect(existsSync(join(project.dir, 'seed-ran'))).toBe(false);
+  });
+
+  test('the seed step refuses to guess its scope: without --metadata or --all it exits 2 and changes nothing', async () => {
+    await seedExplicitIds(prisma);
+
+    const result = await project.bin('seqsync-prisma', ['realign', '--url', db.url]);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('pass --metadata');
+    expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
+  });
+});

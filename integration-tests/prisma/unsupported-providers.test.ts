@@ -1,0 +1,93 @@
+import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
+import { realign } from '@seqsync/core';
+import { checkSequences, fromPrismaClient, realignSequences, seqsyncExtension, withRealign } from '@seqsync/prisma';
+import { preparePrismaProject } from './support/prisma-project';
+
+/** A schema like the PostgreSQL one, on another provider. */
+function schemaFor(provider: 'mysql' | 'sqlite'): string {
+  return `
+generator client {
+  provider = "prisma-client"
+  output   = "./generated/client"
+}
+
+generator seqsync {
+  provider = "seqsync-prisma"
+  output   = "./generated/seqsync"
+}
+
+datasource db {
+  provider = "${provider}"
+}
+
+model User {
+  id    Int    @id @default(autoincrement())
+  email String @unique
+}
+`;
+}
+
+/**
+ * MySQL and SQLite datasources: core realigns PostgreSQL only for now, so every entry point must fail
+ * with UNSUPPORTED_DATABASE before touching the database — never run and report nothing.
+ * The clients are real generated clients for those providers. No MySQL server or SQLite driver is
+ * needed: they are built with an Accelerate URL pointing at a closed local port, so any query that
+ * seqsync did send would fail with a connection error instead of the error asserted here.
+ */
+describe.each([
+  ['mysql', 'MySQL/MariaDB is not supported yet'],
+  ['sqlite', 'SQLite is not supported yet'],
+] as const)('a Prisma %s datasource', (provider, message) => {
+  let project: PrismaProject;
+  let prisma: TestPrismaClient;
+
+  beforeAll(async () => {
+    project = await preparePrismaProject(provider, null, schemaFor(provider));
+    const PrismaClient = project.PrismaClient();
+    prisma = new PrismaClient({ accelerateUrl: 'prisma://127.0.0.1:9/?api_key=unused' });
+  });
+
+  afterAll(async () => {
+    await prisma?.$disconnect();
+    await project?.remove();
+  });
+
+  test('the generator records the provider and the autoincrement key', () => {
+    const metadata = project.metadata();
+    expect(metadata.provider).toBe(provider);
+    expect(metadata.models[0]).toMatchObject({ model: 'User', realign: true, sequencedFields: [{ field: 'id', column: 'id' }] });
+  });
+
+  test('realignSequences and checkSequences reject with UNSUPPORTED_DATABASE, with or without metadata', async () => {
+    const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) };
+    await expect(realignSequences(prisma)).rejects.toMatchObject(expected);
+    await expect(realignSequences(prisma, { metadata: project.metadata() })).rejects.toMatchObject(expected);
+    await expect(checkSequences(prisma)).rejects.toMatchObject(expected);
+  });
+
+  test('the client as a Queryable carries the dialect, so core itself refuses it too', async () => {
+    const queryable = fromPrismaClient(prisma);
+
+    expect(queryable.dialect).toBe(provider);
+    await expect(realign(queryable)).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) });
+  });
+
+  test('the seed hook rejects after the seed instead of reporting nothing', async () => {
+    let seeded = false;
+    const outcome = withRealign(prisma, async () => { seeded = true; }, { disconnect: false });
+
+    await expect(outcome).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE' });
+    expect(seeded).toBe(true);
+  });
+
+  test('$extends(seqsyncExtension(...)) throws UNSUPPORTED_DATABASE at startup', () => {
+    expect(() => prisma.$extends(seqsyncExtension({ metadata: project.metadata() }))).toThrow(message);
+  });
+
+  test('the seed step exits 2 with the message', async () => {
+    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', 'postgres://unused@127.0.0.1:1/unused']);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+});

@@ -1,0 +1,114 @@
+import type { PrismaSchemaMetadata } from '../metadata/model-metadata';
+import type { PrismaReport } from '../realign-sequences';
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SeqsyncError, check, isSeqsyncError, realign } from '@seqsync/core';
+import { assertSupportedProvider } from '../connection/provider';
+import { METADATA_JSON } from '../generator/emit-metadata';
+import { toSchemaMetadata } from '../metadata/model-tables';
+import { modelsWithoutSequence, resolveModelScope } from '../model-scope';
+import { formatSummary } from '../seed/summary';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+export const USAGE = `Usage: seqsync-prisma realign|check [options] [-- <seed command>]
+
+Realigns (or checks) the sequences behind your Prisma models' autoincrement keys. Given a command
+after \`--\`, runs it first and realigns only if it succeeded — the form for prisma.config.ts, whose
+seed command runs without a shell (so no \`&&\`):
+  migrations: { seed: 'seqsync-prisma realign --metadata generated/seqsync -- tsx prisma/seed.ts' }
+
+Options:
+  --metadata <path>     models.json written by \`generator seqsync\` (or its folder)
+  --all                 every table in the database, not only the models' (then --metadata is optional)
+  --model <Name>        only this Prisma model (repeatable)
+  --url <url>           postgres:// URL; default $DATABASE_URL
+  --reset               move sequences backwards too (mode 'reset')
+  --dry-run             print what would change, change nothing
+  --lock-timeout <ms>   per-batch lock wait, default 5000
+
+Exit codes: 0 done (check: nothing behind), 1 check found a sequence behind, 2 error.
+With no arguments and PRISMA_GENERATOR_INVOCATION set, this binary is the Prisma generator.
+`;
+
+/** The `seqsync-prisma realign|check` seed step. Returns the exit code; all output goes through `io`. */
+export async function runSeedStep(argv: readonly string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help') {
+    io.stdout(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const separator = rest.indexOf('--');
+  const flags = separator === -1 ? rest : rest.slice(0, separator);
+  const seedCommand = separator === -1 ? [] : rest.slice(separator + 1);
+  try {
+    if (command !== 'realign' && command !== 'check') throw new SeqsyncError('INVALID_OPTION', `unknown command ${JSON.stringify(command)}: expected realign or check`);
+    // Options and metadata are checked before the seed runs, so a typo fails before any data is written.
+    const run = await prepareRun(command, flags, io.env);
+    if (seedCommand.length > 0) {
+      const seedExit = await runChild(seedCommand, io.env);
+      // A failed seed's own error is what matters; realigning after it would bury it.
+      if (seedExit !== 0) return seedExit;
+    }
+    const report = await run();
+    io.stderr(`${formatSummary(report)}\n`);
+    return command === 'check' && report.sequences.some((s) => s.behind) ? 1 : 0;
+  } catch (error) {
+    io.stderr(`seqsync-prisma: ${isSeqsyncError(error) || error instanceof TypeError ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+async function prepareRun(command: 'realign' | 'check', argv: readonly string[], env: NodeJS.ProcessEnv): Promise<() => Promise<PrismaReport>> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      metadata: { type: 'string' }, all: { type: 'boolean' }, model: { type: 'string', multiple: true },
+      url: { type: 'string' }, reset: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'lock-timeout': { type: 'string' },
+    },
+    strict: true,
+  });
+  const url = values.url ?? env.DATABASE_URL;
+  if (url === undefined || url.length === 0) throw new SeqsyncError('INVALID_OPTION', 'no database: pass --url or set DATABASE_URL');
+  if (values.metadata === undefined && values.all !== true) {
+    throw new SeqsyncError('INVALID_OPTION', 'pass --metadata <folder of generator seqsync> to realign the models\' tables, or --all for every table');
+  }
+  const metadata = values.metadata === undefined ? undefined : await readMetadata(values.metadata);
+  if (metadata !== undefined) assertSupportedProvider(metadata.provider);
+  const scope = resolveModelScope(null, { metadata, models: values.model, allTables: values.all }, metadata?.provider ?? 'postgresql');
+  const lockTimeoutMs = values['lock-timeout'] === undefined ? undefined : Number(values['lock-timeout']);
+  const options = { tables: scope.tables, mode: values.reset === true ? 'reset' as const : 'advance' as const, dryRun: values['dry-run'] === true, lockTimeoutMs };
+  return async () => {
+    const report = await (command === 'check' ? check : realign)(url, options);
+    return { ...report, skippedModels: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)], metadataSource: scope.source };
+  };
+}
+
+async function readMetadata(path: string): Promise<PrismaSchemaMetadata> {
+  const file = (await stat(path).catch(() => null))?.isDirectory() === true ? join(path, METADATA_JSON) : path;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SeqsyncError('INVALID_OPTION', `cannot read ${file}: run \`prisma generate\` with \`generator seqsync\` first`, { cause: error });
+  }
+  const parsed = JSON.parse(text) as PrismaSchemaMetadata;
+  return toSchemaMetadata(parsed, parsed.provider);
+}
+
+/** Runs the wrapped seed command with the terminal attached, as `prisma db seed` would have. */
+function runChild(command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [file, ...args] = command;
+  return new Promise((resolve, reject) => {
+    // Windows resolves npm's .cmd shims only through a shell.
+    const child = spawn(file, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
+    child.once('error', (error) => reject(new SeqsyncError('INVALID_OPTION', `cannot run seed command ${JSON.stringify(command.join(' '))}: ${error.message}`, { cause: error })));
+    child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
+  });
+}

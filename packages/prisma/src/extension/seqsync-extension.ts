@@ -1,0 +1,83 @@
+import type { DmmfDocumentLike } from '../metadata/from-dmmf';
+import type { PrismaModelMetadata, PrismaSchemaMetadata } from '../metadata/model-metadata';
+import type { PrismaClientLike } from '../connection/prisma-client-like';
+import type { PrismaReport, PrismaSequenceOptions } from '../realign-sequences';
+import type { WatchedOperation } from './explicit-keys';
+import { SeqsyncError } from '@seqsync/core';
+import { assertSupportedProvider, providerOf } from '../connection/provider';
+import { toSchemaMetadata } from '../metadata/model-tables';
+import { realignSequences } from '../realign-sequences';
+import { WATCHED_OPERATIONS, modelsGivenExplicitKeys } from './explicit-keys';
+import { clientForCall } from './transaction-context';
+
+export interface SeqsyncExtensionOptions extends Omit<PrismaSequenceOptions, 'metadata' | 'models' | 'allTables' | 'dryRun'> {
+  /** Which fields are sequence-fed: the `seqsyncMetadata` export written by `generator seqsync`, or a DMMF document. */
+  readonly metadata: PrismaSchemaMetadata | DmmfDocumentLike;
+  /** Called after each realign the extension runs, e.g. to log it. */
+  readonly onRealign?: (report: PrismaReport, cause: { readonly model: string; readonly operation: string }) => void;
+}
+
+/** What `$extends` needs from an extension function: the extended client. Adds no types (query hooks only). */
+export interface SeqsyncExtendedClient {
+  readonly $extends: { readonly extArgs: { result: {}; model: {}; query: {}; client: {} } };
+}
+
+/** The extension as a function of the client, the form `prisma.$extends(…)` and `Prisma.defineExtension` take. */
+export type SeqsyncExtension = (client: unknown) => SeqsyncExtendedClient;
+
+interface ExtendableClient extends PrismaClientLike {
+  $extends(extension: object): SeqsyncExtendedClient;
+}
+
+interface QueryHookParams {
+  readonly model?: string;
+  readonly operation: string;
+  readonly args: unknown;
+  readonly query: (args: unknown) => Promise<unknown>;
+  readonly __internalParams?: { readonly transaction?: { readonly kind: string; readonly id?: unknown } };
+}
+
+/**
+ * A client extension that realigns a model's sequence right after a `create`, `upsert`, `createMany`
+ * or `createManyAndReturn` that gave its sequence-fed key an explicit value — only then, and only the
+ * tables that call wrote. Ordinary inserts run untouched: no extra query.
+ *
+ * @example
+ * import { seqsyncMetadata } from '../generated/seqsync';
+ * const prisma = new PrismaClient({ adapter }).$extends(seqsyncExtension({ metadata: seqsyncMetadata }));
+ * await prisma.user.createMany({ data: [{ id: 1, email: 'ada@example.com' }] }); // realigns "User" afterwards
+ * await prisma.user.create({ data: { email: 'bob@example.com' } });                // id 2, no P2002
+ */
+export function seqsyncExtension(options: SeqsyncExtensionOptions): SeqsyncExtension {
+  if (options?.metadata === undefined) {
+    throw new SeqsyncError('INVALID_OPTION',
+      'seqsyncExtension needs `metadata` to know which fields are autoincrement keys: add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata` export');
+  }
+  const { metadata: source, onRealign, ...realignOptions } = options;
+  return (client: unknown): SeqsyncExtendedClient => {
+    const base = client as ExtendableClient;
+    const declared = 'provider' in source ? source.provider : undefined;
+    // Refuse at $extends time: a MySQL or SQLite project learns at startup, not after its first seed.
+    const provider = assertProvider(base, declared);
+    const metadata = toSchemaMetadata(source, provider);
+    const byModel = new Map<string, PrismaModelMetadata>(metadata.models.map((m) => [m.model, m]));
+    const hook = async ({ model, operation, args, query, __internalParams }: QueryHookParams): Promise<unknown> => {
+      const explicit = model === undefined ? new Set<string>() : modelsGivenExplicitKeys(byModel, model, operation, args);
+      if (explicit.size === 0) return query(args);
+      // Resolved before the write, so a call seqsync cannot follow fails without writing anything.
+      const target = clientForCall(base, __internalParams?.transaction);
+      const result = await query(args);
+      const report = await realignSequences(target, { ...realignOptions, metadata, models: [...explicit] });
+      onRealign?.(report, { model: model!, operation });
+      return result;
+    };
+    const hooks = Object.fromEntries(WATCHED_OPERATIONS.map((operation: WatchedOperation) => [operation, hook]));
+    return base.$extends({ name: 'seqsync', query: { $allModels: hooks } });
+  };
+}
+
+function assertProvider(client: ExtendableClient, declared: string | undefined): string {
+  const provider = providerOf(client, declared);
+  assertSupportedProvider(provider);
+  return provider;
+}
