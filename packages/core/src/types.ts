@@ -68,7 +68,7 @@ export interface SequenceReport {
   readonly uses: readonly SequenceUse[];
   /** The sequence's INCREMENT; negative for descending sequences, whose data side is `dataMin`. */
   readonly increment: bigint;
-  /** Highest / lowest key in the data over every use; null for empty tables. */
+  /** Highest key over every use (ascending sequences) or lowest (descending); the other side is not read and stays null, as it does for empty tables. */
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
   /** The value the next insert gets, before and after this run. */

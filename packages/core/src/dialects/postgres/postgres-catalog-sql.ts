@@ -103,26 +103,23 @@ WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
 export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])`;
 
 /**
- * Live state for one batch: each sequence's `last_value`/`is_called`, each column's MAX/MIN.
- * query_to_xml runs a statement built server-side by format(%I) and regclass output — the names never pass
- * through client code — one small query per object, which avoids a giant UNION ALL the planner chokes on.
- * The values are integers, so a regular expression lifts them out without needing libxml.
+ * Live state for one batch, one row per column a sequence feeds: the data's extreme on the side the sequence
+ * moves towards (MAX ascending, MIN descending — reading both doubles the index probes) and the sequence's own
+ * `last_value`/`is_called`, in a single statement per column. query_to_xml runs a statement built server-side
+ * by format(%I) and regclass output — the names never pass through client code — which keeps each query tiny
+ * instead of one giant UNION ALL the planner chokes on. The values are integers, so a regular expression
+ * lifts them out without needing libxml.
  */
-export function liveStateSql(sequenceOids: string, tableOids: string, attnums: string): string {
+export function liveStateSql(sequenceOids: string, tableOids: string, attnums: string, descending: string): string {
   return `
-SELECT 'sequence' AS "rowKind", s.oid::int8 AS "oid", NULL::int2 AS "attnum",
-       substring(x.doc FROM '<last_value>(-?[0-9]+)</last_value>') AS "first",
-       substring(x.doc FROM '<is_called>(true|false)</is_called>') AS "second"
-FROM unnest(${sequenceOids}) AS s(oid)
-CROSS JOIN LATERAL (SELECT pg_catalog.query_to_xml(pg_catalog.format(
-  'SELECT last_value::text AS last_value, is_called FROM %s', s.oid::regclass), false, true, '')::text AS doc) x
-UNION ALL
-SELECT 'column', u.rel_oid::int8, u.attnum,
-       substring(x.doc FROM '<max>(-?[0-9]+)</max>'),
-       substring(x.doc FROM '<min>(-?[0-9]+)</min>')
-FROM unnest(${tableOids}, ${attnums}) AS u(rel_oid, attnum)
+SELECT u.seq_oid::int8 AS "sequenceOid", u.rel_oid::int8 AS "tableOid", u.attnum AS "attnum",
+       substring(x.doc FROM '<extreme>(-?[0-9]+)</extreme>') AS "extreme",
+       substring(x.doc FROM '<last_value>(-?[0-9]+)</last_value>') AS "lastValue",
+       substring(x.doc FROM '<is_called>(true|false)</is_called>') AS "isCalled"
+FROM unnest(${sequenceOids}, ${tableOids}, ${attnums}, ${descending}) AS u(seq_oid, rel_oid, attnum, descending)
 JOIN pg_catalog.pg_attribute a ON a.attrelid = u.rel_oid AND a.attnum = u.attnum
 CROSS JOIN LATERAL (SELECT pg_catalog.query_to_xml(pg_catalog.format(
-  'SELECT max(%1$I)::text AS max, min(%1$I)::text AS min FROM %2$s', a.attname, u.rel_oid::regclass),
+  'SELECT (SELECT %s(%I) FROM %s)::text AS extreme, last_value::text AS last_value, is_called FROM %s',
+  CASE WHEN u.descending THEN 'min' ELSE 'max' END, a.attname, u.rel_oid::regclass, u.seq_oid::regclass),
   false, true, '')::text AS doc) x`;
 }

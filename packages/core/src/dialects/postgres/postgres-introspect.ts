@@ -4,7 +4,7 @@ import type { QualifiedName } from '../../table-names';
 import { formatTableName } from '../../table-names';
 import { SeqsyncError } from '../../errors';
 import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
-import { sqlIntegerArray } from './postgres-sql';
+import { sqlBooleanArray, sqlIntegerArray } from './postgres-sql';
 
 /** Which tables the user asked about. */
 export interface PostgresScope {
@@ -43,7 +43,7 @@ export interface PostgresCatalog {
   readonly lockCapacity: number;
 }
 
-/** What the data and the sequence look like right now. */
+/** What the data and the sequence look like right now; only the extreme on the sequence's side is read. */
 export interface PostgresLiveState {
   readonly lastValue: bigint;
   readonly isCalled: boolean;
@@ -60,7 +60,7 @@ interface RawUseRow {
   lockCapacity: string;
 }
 
-interface RawLiveRow { rowKind: 'sequence' | 'column'; oid: string; attnum: number | null; first: string | null; second: string | null }
+interface RawLiveRow { sequenceOid: string; tableOid: string; attnum: number; extreme: string | null; lastValue: string | null; isCalled: string | null }
 
 /** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<PostgresCatalog> {
@@ -88,44 +88,46 @@ export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<
  * script with the LOCK statement; otherwise they are bind parameters.
  */
 export function liveStateStatement(batch: readonly PostgresSequence[], inline: boolean): { sql: string; params: unknown[] } {
-  const sequenceOids = batch.map((s) => s.oid);
-  const uses = batch.flatMap((s) => s.uses);
-  const tableOids = uses.map((u) => u.tableOid);
-  const attnums = uses.map((u) => u.attnum);
+  const rows = batch.flatMap((sequence) => sequence.uses.map((use) => ({ sequence, use })));
+  const sequenceOids = rows.map((r) => r.sequence.oid);
+  const tableOids = rows.map((r) => r.use.tableOid);
+  const attnums = rows.map((r) => r.use.attnum);
+  const descending = rows.map((r) => r.sequence.shape.increment < 0n);
   if (inline) {
     return {
-      sql: liveStateSql(sqlIntegerArray(sequenceOids.map(BigInt), 'oid'), sqlIntegerArray(tableOids.map(BigInt), 'oid'), sqlIntegerArray(attnums, 'int2')),
+      sql: liveStateSql(sqlIntegerArray(sequenceOids.map(BigInt), 'oid'), sqlIntegerArray(tableOids.map(BigInt), 'oid'),
+        sqlIntegerArray(attnums, 'int2'), sqlBooleanArray(descending)),
       params: [],
     };
   }
-  return { sql: liveStateSql('$1::oid[]', '$2::oid[]', '$3::int2[]'), params: [sequenceOids, tableOids, attnums] };
+  return { sql: liveStateSql('$1::oid[]', '$2::oid[]', '$3::int2[]', '$4::bool[]'), params: [sequenceOids, tableOids, attnums, descending] };
 }
 
-/** Folds the live-state rows into one state per sequence: its own position and the extremes over all its columns. */
+/**
+ * Folds the live-state rows into one state per sequence: its position and the data's extreme over all its
+ * columns — MAX for ascending sequences (dataMin stays null), MIN for descending ones (dataMax stays null).
+ */
 export function readLiveState(batch: readonly PostgresSequence[], rows: readonly RawLiveRow[]): Map<string, PostgresLiveState> {
-  const positions = new Map<string, { lastValue: bigint; isCalled: boolean }>();
-  const extremes = new Map<string, { max: bigint | null; min: bigint | null }>();
+  const bySequence = new Map<string, RawLiveRow[]>();
   for (const row of rows) {
-    const oid = String(row.oid);
-    if (row.rowKind === 'sequence') {
-      if (row.first === null) throw new SeqsyncError('QUERY_FAILED', `could not read the state of sequence with oid ${oid}`);
-      positions.set(oid, { lastValue: BigInt(row.first), isCalled: row.second === 'true' });
-    } else {
-      extremes.set(`${oid}:${row.attnum}`, { max: toBigInt(row.first), min: toBigInt(row.second) });
-    }
+    const key = String(row.sequenceOid);
+    bySequence.set(key, [...(bySequence.get(key) ?? []), row]);
   }
   const states = new Map<string, PostgresLiveState>();
   for (const sequence of batch) {
-    const position = positions.get(sequence.oid);
-    if (position === undefined) throw new SeqsyncError('QUERY_FAILED', `sequence ${sequence.schema}.${sequence.name} vanished while reading it`);
-    let dataMax: bigint | null = null;
-    let dataMin: bigint | null = null;
-    for (const use of sequence.uses) {
-      const extreme = extremes.get(`${use.tableOid}:${use.attnum}`);
-      if (extreme?.max != null && (dataMax === null || extreme.max > dataMax)) dataMax = extreme.max;
-      if (extreme?.min != null && (dataMin === null || extreme.min < dataMin)) dataMin = extreme.min;
+    const found = bySequence.get(sequence.oid) ?? [];
+    if (found.length !== sequence.uses.length || found.some((row) => row.lastValue === null)) {
+      throw new SeqsyncError('QUERY_FAILED', `sequence ${sequence.schema}.${sequence.name} or a table it feeds vanished while reading it`);
     }
-    states.set(sequence.oid, { ...position, dataMax, dataMin });
+    const extremes = found.map((row) => row.extreme).filter((value): value is string => value !== null).map(BigInt);
+    const ascending = sequence.shape.increment > 0n;
+    const extreme = extremes.length === 0 ? null : extremes.reduce((a, b) => (ascending ? (b > a ? b : a) : (b < a ? b : a)));
+    states.set(sequence.oid, {
+      lastValue: BigInt(found[0].lastValue as string),
+      isCalled: found[0].isCalled === 'true',
+      dataMax: ascending ? extreme : null,
+      dataMin: ascending ? null : extreme,
+    });
   }
   return states;
 }
@@ -137,10 +139,6 @@ export async function loadLiveState(db: Queryable, batch: readonly PostgresSeque
 }
 
 export type { RawLiveRow };
-
-function toBigInt(text: string | null): bigint | null {
-  return text === null ? null : BigInt(text);
-}
 
 function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
   const bySequence = new Map<string, { head: RawUseRow; uses: PostgresColumnUse[] }>();

@@ -36,3 +36,8 @@ export function sqlInteger(value: bigint | number): string {
 export function sqlIntegerArray(values: readonly (bigint | number)[], type: 'oid' | 'int2'): string {
   return `ARRAY[${values.map(sqlInteger).join(',')}]::${type}[]`;
 }
+
+/** `ARRAY[true,false]::bool[]`, for scripts that cannot bind an array parameter. */
+export function sqlBooleanArray(values: readonly boolean[]): string {
+  return `ARRAY[${values.map((value) => (value ? 'true' : 'false')).join(',')}]::bool[]`;
+}
