@@ -37,8 +37,11 @@ function footer(report: Report): string[] {
 
 export function formatCheck(report: Report): string {
   const behind = report.sequences.filter((s) => s.behind);
+  const clear = report.sequences.length === 0 ? 'No sequence feeds a column in scope.'
+    : report.sequences.length === 1 ? 'The 1 sequence is clear of its data.'
+      : `All ${report.sequences.length} sequences are clear of their data.`;
   const lines = [behind.length === 0
-    ? `All ${report.sequences.length} sequence${report.sequences.length === 1 ? '' : 's'} are clear of their data.`
+    ? clear
     : `${behind.length} of ${report.sequences.length} sequences are behind their data; the next insert into these tables can fail with a duplicate key:`];
   if (behind.length > 0) lines.push('', renderTable(HEADER.slice(0, 5).concat('fix'), behind.map((s) => rowOf(s).slice(0, 5).concat(s.action === 'skipped' ? 'none: exhausted' : 'seqsync realign'))));
   const rest = footer(report);
