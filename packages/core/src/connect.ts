@@ -4,49 +4,72 @@ import { SeqsyncError } from './errors';
 import { dialectNameForUrl, dialectNameOf, loadDialect } from './dialects';
 import { fromPgClient, fromPgPool, isPgClient, isPgPool } from './dialects/postgres/pg-adapter';
 import { fromPGlite, isPGlite } from './dialects/postgres/pglite-adapter';
+import { adaptMysql2Connection, fromMysql2Pool, mysql2Target } from './dialects/mysql/mysql2-adapter';
+import { fromBetterSqlite3, isBetterSqlite3 } from './dialects/sqlite/better-sqlite3-adapter';
 
-/** What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, or any Queryable. */
+/**
+ * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a mysql2
+ * Connection or Pool (callback or promise API), a better-sqlite3 Database, or any Queryable.
+ */
 export type Database = string | Queryable | object;
 
 export interface ResolvedDatabase extends OpenDatabase {
   readonly dialect: Dialect;
 }
 
+const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a mysql2 Connection/Pool, a better-sqlite3 Database or a Queryable';
+
 /** Opens a URL (seqsync closes it afterwards) or adapts a connection the caller owns (left open). */
 export async function resolveDatabase(db: Database): Promise<ResolvedDatabase> {
   if (typeof db === 'string') {
     const url = parseUrl(db);
     const dialect = await loadDialect(dialectNameForUrl(url));
-    return { ...(await dialect.connect(url)), dialect };
+    const opened = await dialect.connect(url);
+    // The connection knows which server it reached (a mysql:// URL may lead to MariaDB).
+    const reached = dialectNameOf(opened.queryable);
+    if (reached === dialect.name) return { ...opened, dialect };
+    try {
+      return { ...opened, dialect: await loadDialect(reached) };
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
   }
-  if (db === null || typeof db !== 'object') {
-    throw new SeqsyncError('INVALID_OPTION', 'expected a connection URL, a pg Client/Pool, a PGlite instance or a Queryable');
-  }
-  const queryable = adaptDriver(db);
+  if (db === null || typeof db !== 'object') throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+  const queryable = await adaptDriver(db);
   return { queryable, dialect: await loadDialect(dialectNameOf(queryable)), close: async () => undefined };
 }
 
-function adaptDriver(db: object): Queryable {
+async function adaptDriver(db: object): Promise<Queryable> {
   if (isPgPool(db)) return fromPgPool(db);
   if (isPgClient(db)) return fromPgClient(db);
   if (isPGlite(db)) return fromPGlite(db);
+  if (isBetterSqlite3(db)) return fromBetterSqlite3(db);
+  const mysql2 = mysql2Target(db);
+  if (mysql2 !== null) return 'pool' in mysql2 ? fromMysql2Pool(mysql2.pool) : adaptMysql2Connection(mysql2.connection);
   if (typeof (db as Queryable).query === 'function') return db as Queryable;
-  throw new SeqsyncError('INVALID_OPTION', 'expected a connection URL, a pg Client/Pool, a PGlite instance or a Queryable');
+  throw new SeqsyncError('INVALID_OPTION', EXPECTED);
 }
 
-/** Parses a URL, and names it in errors with any password hidden. */
+/**
+ * Parses a URL, and names it in errors with any password hidden. `file:` URLs are read as `sqlite:` ones:
+ * WHATWG parsing resolves `file:./dev.db` against the root, while the non-special `sqlite:` scheme keeps
+ * a relative path as written (Prisma's `file:./dev.db` means relative to the working directory).
+ */
 export function parseUrl(text: string): URL {
+  const source = /^file:(?!\/\/)/i.test(text) ? `sqlite:${text.slice('file:'.length)}` : text;
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(source);
   } catch {
     throw new SeqsyncError('INVALID_URL', `malformed database URL ${JSON.stringify(redactUrl(text))}: expected e.g. postgres://user@host:5432/database`);
   }
   return url;
 }
 
+/** Hides everything between `user:` and the last `@`: a password may itself hold `/` or `@`. */
 export function redactUrl(text: string): string {
-  return text.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  return text.replace(/(\/\/[^:/@]*:).*@/, '$1***@');
 }
 
 /** Wraps a Queryable so every query (one round trip each) is counted, including on leased connections. */

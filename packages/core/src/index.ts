@@ -12,3 +12,7 @@ export type { Dialect, RunRequest, DialectResult, OpenDatabase } from './dialect
 export { fromPgClient, fromPgPool } from './dialects/postgres/pg-adapter';
 export { fromPGlite } from './dialects/postgres/pglite-adapter';
 export { quoteIdent as quotePostgresIdent } from './dialects/postgres/postgres-sql';
+export { fromMysql2Connection } from './dialects/mysql/mysql2-adapter';
+export { fromBetterSqlite3 } from './dialects/sqlite/better-sqlite3-adapter';
+export { quoteIdent as quoteMysqlIdent } from './dialects/mysql/mysql-sql';
+export { quoteIdent as quoteSqliteIdent } from './dialects/sqlite/sqlite-sql';

@@ -5,9 +5,12 @@
  * const db: Queryable = { query: async (sql, params) => (await client.query(sql, params)).rows };
  */
 export interface Queryable {
-  /** Which database this connection talks to (`postgres`, `mysql`, `sqlite`); default `postgres`. */
+  /** Which database this connection talks to (`postgres`, `mysql`, `mariadb`, `sqlite`); default `postgres`. */
   readonly dialect?: string;
-  /** Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and returns the rows of its last statement. */
+  /**
+   * Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and returns the rows of its last statement.
+   * Parameters use the database's own placeholders: `$1`…`$n` for PostgreSQL, `?` for MySQL/MariaDB and SQLite.
+   */
   query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /**
    * True when `query(script)` without params may carry several `;`-separated statements in one round trip
@@ -55,8 +58,11 @@ export interface SequenceUse {
   readonly schema: string;
   readonly table: string;
   readonly column: string;
-  /** How the catalog ties the sequence to the column. */
-  readonly kind: 'identity' | 'owned' | 'default' | 'auto_increment';
+  /**
+   * How the catalog ties the counter to the column. `auto_increment`: MySQL/MariaDB AUTO_INCREMENT, SQLite
+   * AUTOINCREMENT; `rowid`: a SQLite INTEGER PRIMARY KEY without AUTOINCREMENT (reported, never moved).
+   */
+  readonly kind: 'identity' | 'owned' | 'default' | 'auto_increment' | 'rowid';
 }
 
 export type Action = 'advanced' | 'reset' | 'unchanged' | 'skipped';

@@ -8,20 +8,22 @@ import { SeqsyncError } from '../errors';
  */
 const loaders: Readonly<Record<string, () => Promise<Dialect>>> = {
   postgres: async () => new (await import('./postgres/postgres-dialect')).PostgresDialect(),
+  mysql: async () => new (await import('./mysql/mysql-dialect')).MysqlDialect(),
+  mariadb: async () => new (await import('./mysql/mariadb-dialect')).MariadbDialect(),
+  sqlite: async () => new (await import('./sqlite/sqlite-dialect')).SqliteDialect(),
 };
 
+/**
+ * A mysql:// URL may reach MariaDB and a mariadb:// URL MySQL: the connection reports the server it
+ * reached (see mysql2-adapter), and that decides the dialect. `sqlite:` and `file:` name a database file.
+ */
 const schemes: Readonly<Record<string, string>> = {
   'postgres:': 'postgres',
   'postgresql:': 'postgres',
-};
-
-const planned: Readonly<Record<string, string>> = {
-  'mysql:': 'MySQL/MariaDB',
-  'mariadb:': 'MySQL/MariaDB',
-  'sqlite:': 'SQLite',
-  'file:': 'SQLite',
-  mysql: 'MySQL/MariaDB',
-  sqlite: 'SQLite',
+  'mysql:': 'mysql',
+  'mariadb:': 'mariadb',
+  'sqlite:': 'sqlite',
+  'file:': 'sqlite',
 };
 
 export function loadDialect(name: string): Promise<Dialect> {
@@ -41,10 +43,10 @@ export function dialectNameOf(db: Queryable): string {
 }
 
 function unsupported(what: string): SeqsyncError {
-  const database = planned[what];
-  if (database !== undefined) {
-    return new SeqsyncError('UNSUPPORTED_DATABASE', `${database} is not supported yet: seqsync currently realigns PostgreSQL only`);
+  if (!what.endsWith(':')) {
+    return new SeqsyncError('UNSUPPORTED_DATABASE',
+      `unsupported dialect ${JSON.stringify(what)}: expected ${Object.keys(loaders).map((name) => JSON.stringify(name)).join(', ')}`);
   }
   return new SeqsyncError('UNSUPPORTED_DATABASE',
-    `unsupported database ${JSON.stringify(what)}: expected a postgres:// or postgresql:// URL`);
+    `unsupported database ${JSON.stringify(what)}: expected a postgres://, postgresql://, mysql://, mariadb://, sqlite: or file: URL`);
 }

@@ -1,0 +1,43 @@
+import type { OpenDatabase } from '../../dialect';
+import type { Mysql2ConnectionLike } from './mysql2-adapter';
+import { SeqsyncError } from '../../errors';
+import { translateMysqlError } from './mysql-errors';
+import { fromMysql2Connection } from './mysql2-adapter';
+
+interface Mysql2Module {
+  createConnection(config: { uri: string; multipleStatements: boolean; connectTimeout: number }): Mysql2Connection;
+}
+interface Mysql2Connection extends Mysql2ConnectionLike {
+  connect(callback: (error: Error | null) => void): void;
+  end(callback: (error?: Error | null) => void): void;
+  destroy(): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+}
+
+/**
+ * Opens one mysql2 connection for a mysql:// or mariadb:// URL; mysql2 is an optional peer dependency loaded
+ * on demand. `multipleStatements` is turned on for this private connection only, so each batch's lock-and-read
+ * and write-and-commit travel as one script each.
+ */
+export async function connectMysql(url: URL): Promise<OpenDatabase> {
+  let mysql2: Mysql2Module;
+  try {
+    const loaded = (await import('mysql2')) as unknown as Mysql2Module & { default?: Mysql2Module };
+    mysql2 = typeof loaded.createConnection === 'function' ? loaded : (loaded.default as Mysql2Module);
+  } catch (error) {
+    throw new SeqsyncError('DRIVER_MISSING', 'the MySQL/MariaDB driver is not installed: npm install mysql2', { cause: error });
+  }
+  const uri = new URL(url.href.replace(/^mariadb:/, 'mysql:'));
+  const connection = mysql2.createConnection({ uri: uri.href, multipleStatements: true, connectTimeout: 10_000 });
+  // A server-side disconnect arrives as an 'error' event; the query in flight rejects on its own.
+  connection.on('error', () => undefined);
+  const close = () => new Promise<void>((resolve) => connection.end(() => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    // A connection that never opened cannot be ended politely (end() would wait for ever).
+    connection.destroy();
+    throw translateMysqlError(error, { phase: 'connect' });
+  }
+  return { queryable: fromMysql2Connection(connection), close };
+}

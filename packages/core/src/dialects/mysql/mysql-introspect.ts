@@ -1,0 +1,234 @@
+import type { Queryable, SequenceUse } from '../../types';
+import type { SequenceShape } from '../../sequence-math';
+import type { QualifiedName } from '../../table-names';
+import type { LiveRead } from './mysql-catalog-sql';
+import { formatTableName } from '../../table-names';
+import { SeqsyncError } from '../../errors';
+import { catalogStatement, liveStateSql } from './mysql-catalog-sql';
+import { parseSequenceDefault } from './mysql-sql';
+
+/** Which tables the user asked about. */
+export interface MysqlScope {
+  readonly schemas: readonly string[] | null;
+  readonly include: readonly QualifiedName[] | null;
+  readonly exclude: readonly QualifiedName[];
+}
+
+export interface MysqlColumnUse extends SequenceUse {
+  /** information_schema's DATA_TYPE, e.g. `int`, `bigint`. */
+  readonly dataType: string;
+  readonly unsigned: boolean;
+}
+
+/**
+ * One counter: a table's AUTO_INCREMENT (named after its table), or a MariaDB SEQUENCE with every column
+ * whose default draws from it.
+ */
+export interface MysqlCounter {
+  readonly kind: 'auto_increment' | 'sequence';
+  readonly schema: string;
+  readonly name: string;
+  readonly uses: readonly MysqlColumnUse[];
+}
+
+export interface MysqlCatalog {
+  /** `VERSION()`, e.g. `10.11.19-MariaDB-0+deb12u1` or `8.4.3`. */
+  readonly serverVersion: string;
+  readonly counters: readonly MysqlCounter[];
+  readonly tablesWithoutSequence: readonly string[];
+  /** `auto_increment_increment` / `auto_increment_offset`: the progression AUTO_INCREMENT values follow. */
+  readonly autoIncrementStep: { readonly increment: bigint; readonly offset: bigint };
+}
+
+/** A table's AUTO_INCREMENT counter as read now. */
+export interface AutoIncrementState {
+  readonly kind: 'auto_increment';
+  /** The value the next insert gets; null when the server reports none. */
+  readonly nextValue: bigint | null;
+  readonly dataMax: bigint | null;
+  readonly dataMin: bigint | null;
+}
+
+/**
+ * A MariaDB sequence as stored. `nextNotCached` is exact only while no values are cached in memory: once a
+ * session has called NEXTVAL, the server holds up to `cacheSize` values and the next one is somewhere in
+ * the cached range — MariaDB offers no way to read it without consuming it.
+ */
+export interface SequenceState {
+  readonly kind: 'sequence';
+  readonly nextNotCached: bigint;
+  readonly cacheSize: bigint;
+  readonly shape: SequenceShape;
+  readonly cycle: boolean;
+  readonly dataMax: bigint | null;
+  readonly dataMin: bigint | null;
+}
+
+export type MysqlLiveState = AutoIncrementState | SequenceState;
+
+interface RawCatalogRow {
+  rowKind: 'column' | 'sequence' | 'server' | 'table' | 'schema';
+  tableSchema: string | null; tableName: string | null; columnName: string | null; dataType: string | null;
+  columnType: string | null; extra: string | null; columnDefault: string | null;
+}
+
+export interface RawLiveRow { ref: number | string; first: string | null; second: string | null; third: string | null; fourth: string | null }
+
+/** Reads the catalog in one round trip; no user table is touched. */
+export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<MysqlCatalog> {
+  const named = scope.include ?? [];
+  const { sql, params } = catalogStatement(scope.schemas, named.length > 0 ? [...new Set(named.map((t) => t.name))] : null);
+  const rows = await db.query<RawCatalogRow>(sql, params);
+  const server = rows.find((row) => row.rowKind === 'server');
+  if (server === undefined) throw new SeqsyncError('QUERY_FAILED', 'the MySQL catalog query returned no server row');
+  const currentDatabase = server.tableName;
+  assertSchemasExist(scope.schemas, rows);
+  const inScope = scopeFilter(scope, currentDatabase);
+  const sequences = new Set(rows.filter((r) => r.rowKind === 'sequence').map((r) => key(r.tableSchema!, r.tableName!)));
+  const counters = new Map<string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }>();
+  for (const row of rows.filter((r) => r.rowKind === 'column')) {
+    const schema = row.tableSchema!;
+    const table = row.tableName!;
+    const use = { schema, table, column: row.columnName!, dataType: row.dataType!.toLowerCase(), unsigned: /\bunsigned\b/i.test(row.columnType ?? '') };
+    let counterKey: string;
+    let entry: { kind: MysqlCounter['kind']; schema: string; name: string };
+    if (/\bauto_increment\b/i.test(row.extra ?? '')) {
+      counterKey = `a\u0000${key(schema, table)}`;
+      entry = { kind: 'auto_increment', schema, name: table };
+      addUse(counters, counterKey, entry, { ...use, kind: 'auto_increment' }, inScope(schema, table));
+    }
+    const feed = parseSequenceDefault(row.columnDefault);
+    // Only a default naming an existing sequence is a feed; anything else is an ordinary expression.
+    if (feed !== null && sequences.has(key(feed.schema ?? schema, feed.name))) {
+      counterKey = `s\u0000${key(feed.schema ?? schema, feed.name)}`;
+      entry = { kind: 'sequence', schema: feed.schema ?? schema, name: feed.name };
+      addUse(counters, counterKey, entry, { ...use, kind: 'default' }, inScope(schema, table));
+    }
+  }
+  // A sequence is in scope when any table it feeds is; every table it feeds then counts towards its target.
+  const selected = [...counters.values()].filter((c) => c.inScope)
+    .map(({ kind, schema, name, uses }) => ({ kind, schema, name, uses: uses.sort((a, b) => compare(key(a.schema, a.table), key(b.schema, b.table)) || compare(a.column, b.column)) }))
+    .sort((a, b) => compare(key(a.schema, a.name), key(b.schema, b.name)) || compare(a.kind, b.kind));
+  return {
+    serverVersion: server.tableSchema ?? '',
+    counters: selected,
+    tablesWithoutSequence: tablesWithoutCounter(named, rows, selected, currentDatabase, scope.schemas),
+    autoIncrementStep: { increment: BigInt(server.columnName ?? '1'), offset: BigInt(server.dataType ?? '1') },
+  };
+}
+
+/** What a batch reads, and the statement reading it. */
+export function liveReadsOf(batch: readonly MysqlCounter[]): LiveRead[] {
+  const reads: LiveRead[] = [];
+  for (const counter of batch) {
+    if (counter.kind === 'sequence') reads.push({ kind: 'sequence', schema: counter.schema, name: counter.name });
+    else reads.push({ kind: 'auto_increment', schema: counter.schema, table: counter.name });
+    for (const use of counter.uses) reads.push({ kind: 'column', schema: use.schema, table: use.table, column: use.column });
+  }
+  return reads;
+}
+
+/** Folds the live rows back onto the batch's counters: each counter's own state and the extremes over its columns. */
+export function readLiveState(batch: readonly MysqlCounter[], rows: readonly RawLiveRow[]): MysqlLiveState[] {
+  const byRef = new Map(rows.map((row) => [Number(row.ref), row]));
+  let ref = 0;
+  return batch.map((counter) => {
+    const own = byRef.get(ref);
+    ref += 1;
+    let dataMax: bigint | null = null;
+    let dataMin: bigint | null = null;
+    for (let index = 0; index < counter.uses.length; index += 1, ref += 1) {
+      const row = byRef.get(ref);
+      const max = toBigInt(row?.first ?? null);
+      const min = toBigInt(row?.second ?? null);
+      if (max !== null && (dataMax === null || max > dataMax)) dataMax = max;
+      if (min !== null && (dataMin === null || min < dataMin)) dataMin = min;
+    }
+    if (counter.kind === 'auto_increment') {
+      if (own === undefined) throw vanished(counter);
+      return { kind: 'auto_increment', nextValue: toBigInt(own.first), dataMax, dataMin };
+    }
+    if (own === undefined || own.first === null || own.third === null) throw vanished(counter);
+    const [start, increment, minValue, maxValue] = own.third.split(',').map(BigInt);
+    return {
+      kind: 'sequence', nextNotCached: BigInt(own.first), cacheSize: BigInt(own.second ?? '0'),
+      shape: { start, increment, minValue, maxValue }, cycle: own.fourth === '1', dataMax, dataMin,
+    };
+  });
+}
+
+/** Reads one batch's live state in one round trip, without locks (check, dry run). */
+export async function loadLiveState(db: Queryable, batch: readonly MysqlCounter[]): Promise<MysqlLiveState[]> {
+  return readLiveState(batch, await db.query<RawLiveRow>(liveStateSql(liveReadsOf(batch), false)));
+}
+
+function addUse(
+  counters: Map<string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }>,
+  counterKey: string, entry: { kind: MysqlCounter['kind']; schema: string; name: string }, use: MysqlColumnUse, inScope: boolean,
+): void {
+  const existing = counters.get(counterKey) ?? { ...entry, uses: [], inScope: false };
+  existing.uses.push(use);
+  existing.inScope ||= inScope;
+  counters.set(counterKey, existing);
+}
+
+/**
+ * Names match exactly, case included: information_schema compares case-insensitively, so the SQL only
+ * narrows and the decision is made here. Without `schemas`, an unqualified table name and the default scope
+ * mean the connection's current database (every non-system one when none is selected); a qualified name
+ * reaches its own database.
+ */
+function scopeFilter(scope: MysqlScope, currentDatabase: string | null): (schema: string, table: string) => boolean {
+  const defaultSchema = (schema: string) => (scope.schemas !== null ? scope.schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
+  const matches = (name: QualifiedName, schema: string, table: string) =>
+    name.name === table && (name.schema === null ? defaultSchema(schema) : name.schema === schema && (scope.schemas === null || scope.schemas.includes(schema)));
+  return (schema, table) => {
+    if (scope.exclude.some((name) => name.name === table && (name.schema === null || name.schema === schema))) return false;
+    if (scope.include === null) return defaultSchema(schema);
+    return scope.include.some((name) => matches(name, schema, table));
+  };
+}
+
+function tablesWithoutCounter(named: readonly QualifiedName[], rows: readonly RawCatalogRow[], counters: readonly MysqlCounter[],
+  currentDatabase: string | null, schemas: readonly string[] | null): string[] {
+  if (named.length === 0) return [];
+  const tables = rows.filter((r) => r.rowKind === 'table').map((r) => ({ schema: r.tableSchema!, table: r.tableName! }));
+  const visible = (schema: string) => (schemas !== null ? schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
+  const found: { schema: string; table: string }[] = [];
+  const unknown: QualifiedName[] = [];
+  for (const name of named) {
+    const hits = tables.filter((t) => t.table === name.name && (name.schema === null ? visible(t.schema) : t.schema === name.schema));
+    if (hits.length === 0) unknown.push(name);
+    found.push(...hits);
+  }
+  if (unknown.length > 0) {
+    const list = unknown.map((t) => JSON.stringify(formatTableName(t))).join(', ');
+    throw new SeqsyncError('UNKNOWN_TABLE', `unknown table${unknown.length > 1 ? 's' : ''} ${list}: no such table in the database`);
+  }
+  const fed = new Set(counters.flatMap((c) => c.uses.map((u) => key(u.schema, u.table))));
+  return [...new Set(found.filter((t) => !fed.has(key(t.schema, t.table))).map((t) => formatTableName({ schema: t.schema, name: t.table })))];
+}
+
+function assertSchemasExist(schemas: readonly string[] | null, rows: readonly RawCatalogRow[]): void {
+  if (schemas === null) return;
+  const present = new Set(rows.filter((r) => r.rowKind === 'schema').map((r) => r.tableSchema));
+  const missing = schemas.filter((s) => !present.has(s));
+  if (missing.length > 0) throw new SeqsyncError('UNKNOWN_SCHEMA', `unknown schema ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+}
+
+function vanished(counter: MysqlCounter): SeqsyncError {
+  const what = counter.kind === 'sequence' ? 'sequence' : 'table';
+  return new SeqsyncError('QUERY_FAILED', `${what} ${counter.schema}.${counter.name} vanished while reading it`);
+}
+
+function toBigInt(text: string | null): bigint | null {
+  return text === null ? null : BigInt(text);
+}
+
+function key(schema: string, name: string): string {
+  return `${schema}\u0000${name}`;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,86 @@
+import type { Mode, SequenceReport } from '../../types';
+import type { SequenceShape } from '../../sequence-math';
+import type { SqliteLiveState, SqliteTable } from './sqlite-introspect';
+import { decide } from '../../sequence-decision';
+import { exhaustionPercent } from '../../sequence-math';
+import { EXHAUSTION_WARNING_PERCENT } from '../../types';
+import { quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
+
+/** A rowid is a signed 64-bit integer; AUTOINCREMENT starts at 1 and counts up by 1. */
+const ROWID_SHAPE: SequenceShape = { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n };
+const ROWID_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+
+export interface SqliteStep {
+  readonly table: SqliteTable;
+  readonly report: SequenceReport;
+  /** The sqlite_sequence value to store (the next id minus one); null when left as it is. */
+  readonly newSequenceValue: bigint | null;
+  /** Whether the table has a sqlite_sequence row to update, or one must be inserted. */
+  readonly rowExists: boolean;
+}
+
+/**
+ * Pure: one table's key and live state in, its step out. With AUTOINCREMENT the counter is the stored
+ * high-water mark, so the next value it promises is `seq + 1`; it is behind when that is at or below MAX —
+ * SQLite still takes max(seq, MAX(rowid)) + 1 for the next insert, but ids deleted from the top would
+ * come back, which AUTOINCREMENT exists to prevent.
+ */
+export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode): SqliteStep {
+  const base = {
+    schema: table.schema,
+    sequence: table.table,
+    uses: [{ schema: table.schema, table: table.table, column: table.column, kind: table.autoincrement ? 'auto_increment' as const : 'rowid' as const }],
+    increment: 1n,
+    dataMax: state.dataMax,
+    dataMin: state.dataMin,
+  };
+  if (!table.autoincrement) {
+    const next = state.dataMax === null || state.dataMax < 0n ? 1n : state.dataMax + 1n;
+    const percent = exhaustionPercent(ROWID_SHAPE, ROWID_RANGE, next);
+    return {
+      table, newSequenceValue: null, rowExists: false,
+      report: {
+        ...base, nextValueBefore: next, nextValueAfter: next, behind: false, action: 'unchanged',
+        reason: 'INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives each insert max(rowid)+1, so there is no counter to realign',
+        exhaustionPercent: percent, exhaustionWarning: percent >= EXHAUSTION_WARNING_PERCENT,
+      },
+    };
+  }
+  const rowExists = state.sequenceValue !== null;
+  const nextValue = (state.sequenceValue ?? 0n) + 1n;
+  const decision = decide({ shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+  const note = rowExists ? '' : ' (the table has no sqlite_sequence row)';
+  return {
+    table,
+    rowExists,
+    newSequenceValue: decision.newNextValue === null ? null : decision.newNextValue - 1n,
+    report: {
+      ...base, nextValueBefore: nextValue, nextValueAfter: decision.nextValueAfter, behind: decision.behind, action: decision.action,
+      reason: `${decision.reason}${note}`, exhaustionPercent: decision.exhaustionPercent, exhaustionWarning: decision.exhaustionWarning,
+    },
+  };
+}
+
+/**
+ * The writes for every moving table: per attached database one UPDATE (a CASE over the names) for rows
+ * that exist and one INSERT for rows that are missing — two statements at most, whatever the table count.
+ * sqlite_sequence has no unique constraint on `name`, so a missing row is inserted, never upserted.
+ */
+export function writeStatements(steps: readonly SqliteStep[]): string[] {
+  const statements: string[] = [];
+  const schemas = [...new Set(steps.filter((s) => s.newSequenceValue !== null).map((s) => s.table.schema))].sort();
+  for (const schema of schemas) {
+    const moving = steps.filter((s) => s.newSequenceValue !== null && s.table.schema === schema);
+    const sequenceTable = `${quoteIdent(schema)}.sqlite_sequence`;
+    const updates = moving.filter((s) => s.rowExists);
+    if (updates.length > 0) {
+      const cases = updates.map((s) => `WHEN ${quoteLiteral(s.table.table)} THEN ${sqlInteger(s.newSequenceValue!)}`).join(' ');
+      statements.push(`UPDATE ${sequenceTable} SET seq = CASE name ${cases} END WHERE name IN (${updates.map((s) => quoteLiteral(s.table.table)).join(', ')})`);
+    }
+    const inserts = moving.filter((s) => !s.rowExists);
+    if (inserts.length > 0) {
+      statements.push(`INSERT INTO ${sequenceTable} (name, seq) VALUES ${inserts.map((s) => `(${quoteLiteral(s.table.table)}, ${sqlInteger(s.newSequenceValue!)})`).join(', ')}`);
+    }
+  }
+  return statements;
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection, type Connection } from 'mysql2/promise';
+import Database from 'better-sqlite3';
+
+export const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
+
+/** A MySQL/MariaDB database created for one test suite and dropped after it. */
+export interface MysqlTestDatabase {
+  readonly name: string;
+  /** mysql://…/name — the scheme seqsync sees; the server decides MySQL or MariaDB. */
+  readonly url: string;
+  /** A connected mysql2 (promise API) connection on the test database, with multipleStatements; closed by drop(). */
+  readonly connection: Connection;
+  /** Runs SQL (a script is fine) as the admin user on the test database; returns the rows of a single SELECT. */
+  sql<Row extends object = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  drop(): Promise<void>;
+}
+
+export function mysqlServerUrl(): string {
+  return process.env.SEQSYNC_MYSQL_URL ?? DEFAULT_MYSQL_URL;
+}
+
+/**
+ * Creates a fresh, uniquely named database so suites running in parallel never share state. A server
+ * that does not answer fails the suite — in CI and locally alike; these tests never skip (.ci/run starts
+ * MariaDB when it is not running).
+ */
+export async function createMysqlDatabase(label: string): Promise<MysqlTestDatabase> {
+  const name = `seqsync_${label.replace(/[^a-z0-9]/gi, '_').toLowerCase().slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  let admin: Connection;
+  try {
+    admin = await createConnection({ uri: mysqlServerUrl(), connectTimeout: 5_000 });
+  } catch (error) {
+    throw new Error(`MySQL/MariaDB does not answer at ${mysqlServerUrl()} (set SEQSYNC_MYSQL_URL, or start it as .ci/run does): ${(error as Error).message}`);
+  }
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\``);
+  } finally {
+    await admin.end();
+  }
+  const url = withMysqlDatabase(mysqlServerUrl(), name);
+  const connection = await createConnection({ uri: url, multipleStatements: true });
+  return {
+    name,
+    url,
+    connection,
+    sql: async <Row extends object>(text: string, params?: unknown[]) => {
+      const [rows] = await connection.query(text, params);
+      return (Array.isArray(rows) ? rows : []) as Row[];
+    },
+    drop: async () => {
+      await connection.end().catch(() => undefined);
+      const dropper = await createConnection({ uri: mysqlServerUrl() });
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+}
+
+export function withMysqlDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.href;
+}
+
+/** The live AUTO_INCREMENT of a table (MariaDB reads it from the engine). */
+export async function autoIncrementOf(db: MysqlTestDatabase, table: string): Promise<bigint> {
+  const [row] = await db.sql<{ value: string }>(
+    'SELECT CAST(AUTO_INCREMENT AS CHAR) AS value FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db.name, table]);
+  return BigInt(row.value);
+}
+
+/** A SQLite database file in its own temporary directory, removed by remove(). */
+export interface SqliteTestFile {
+  readonly path: string;
+  /** sqlite:<path> */
+  readonly url: string;
+  /** A better-sqlite3 connection on the file, closed by remove(). */
+  readonly db: Database.Database;
+  remove(): void;
+}
+
+export function createSqliteFile(label: string): SqliteTestFile {
+  const directory = mkdtempSync(join(tmpdir(), `seqsync-${label.replace(/[^a-z0-9]/gi, '_')}-`));
+  const path = join(directory, 'test.db');
+  const db = new Database(path);
+  return {
+    path,
+    url: `sqlite:${path}`,
+    db,
+    remove: () => {
+      if (db.open) db.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The sqlite_sequence value of a table; null when it has no row there. */
+export function sqliteSequenceOf(db: Database.Database, table: string): bigint | null {
+  const row = db.prepare('SELECT CAST(seq AS TEXT) AS seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: string } | undefined;
+  return row === undefined ? null : BigInt(row.seq);
+}
