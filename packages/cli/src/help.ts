@@ -5,7 +5,8 @@ Usage:
   seqsync realign [options]   move them past the data
 
 Run "seqsync <command> --help" for the options of each command.
-The database URL comes from --url or DATABASE_URL (postgres:// or postgresql://).
+The database URL comes from --url or DATABASE_URL: postgres:// or postgresql://, mysql:// or mariadb://
+(the server decides which), sqlite:./path/app.db or file:./path/app.db (the file must exist).
 
 Exit codes: 0 ok · 1 check found sequences behind · 2 error (nothing changed)`;
 

@@ -56,7 +56,7 @@ describe('seqsync CLI on PostgreSQL', () => {
     [['check', '--url', 'postgres://postgres@127.0.0.1:1/x'], /^seqsync: cannot connect to PostgreSQL: .*ECONNREFUSED/],
     [['realign', '--table', 'nope'], 'seqsync: unknown table "nope": no such table in the database'],
     [['realign', '--bogus'], 'seqsync: unknown option --bogus for "seqsync realign" (see seqsync realign --help)'],
-    [['check', '--url', 'mysql://root@127.0.0.1/x'], 'seqsync: MySQL/MariaDB is not supported yet: seqsync currently realigns PostgreSQL only'],
+    [['check', '--url', 'mssql://sa@127.0.0.1/x'], 'seqsync: unsupported database "mssql:": expected a postgres://, postgresql://, mysql://, mariadb://, sqlite: or file: URL'],
   ])('%j exits 2 with one line on stderr', async (args, expected) => {
     await db.sql(`SELECT setval('"User_id_seq"', 1, false)`);
     const result = seqsync(args, args.includes('--url') || args.length === 1 ? {} : { DATABASE_URL: db.url });
