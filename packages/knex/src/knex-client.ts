@@ -21,33 +21,38 @@ export interface KnexLike {
   isCompleted?(): boolean;
 }
 
-/** What seqsync can do with a knex driver. */
+/** What seqsync can do with a knex driver: which connection knex hands out, or why it is refused. */
+export type KnexDriver = 'pg' | 'mysql2' | 'better-sqlite3';
+
 interface DriverSupport {
   readonly database: string;
-  /** A core dialect is planned for it (MySQL, SQLite): say "not supported yet" rather than "not supported". */
-  readonly planned: boolean;
-  readonly supported: boolean;
+  /** The connection kind knex hands out for it; absent when refused. */
+  readonly driver?: KnexDriver;
+  /** For refused drivers: what to use instead. */
+  readonly instead?: string;
 }
 
 /**
  * The one place that branches on a knex driver name. `pg-native`, CockroachDB and Redshift reuse knex's
  * PostgreSQL client, but their connections or catalogs differ from what core's PostgreSQL dialect was
- * proven against, so they are refused by name rather than half-working.
+ * proven against, so they are refused by name rather than half-working. The same goes for the older
+ * `mysql` and `sqlite3` drivers, whose connections core has no adapter for.
  */
 const drivers: Readonly<Record<string, DriverSupport>> = {
-  pg: { database: 'PostgreSQL', planned: false, supported: true },
-  mysql: { database: 'MySQL/MariaDB', planned: true, supported: false },
-  mysql2: { database: 'MySQL/MariaDB', planned: true, supported: false },
-  mariadb: { database: 'MySQL/MariaDB', planned: true, supported: false },
-  sqlite3: { database: 'SQLite', planned: true, supported: false },
-  'better-sqlite3': { database: 'SQLite', planned: true, supported: false },
-  pgnative: { database: 'PostgreSQL through pg-native', planned: false, supported: false },
-  cockroachdb: { database: 'CockroachDB', planned: false, supported: false },
-  'pg-redshift': { database: 'Amazon Redshift', planned: false, supported: false },
-  mssql: { database: 'SQL Server', planned: false, supported: false },
-  oracle: { database: 'Oracle', planned: false, supported: false },
-  oracledb: { database: 'Oracle', planned: false, supported: false },
+  pg: { database: 'PostgreSQL', driver: 'pg' },
+  mysql2: { database: 'MySQL/MariaDB', driver: 'mysql2' },
+  'better-sqlite3': { database: 'SQLite', driver: 'better-sqlite3' },
+  mysql: { database: 'MySQL/MariaDB through the mysql driver', instead: 'use knex\'s "mysql2" client' },
+  sqlite3: { database: 'SQLite through the sqlite3 driver', instead: 'use knex\'s "better-sqlite3" client' },
+  pgnative: { database: 'PostgreSQL through pg-native', instead: 'use knex\'s "pg" client' },
+  cockroachdb: { database: 'CockroachDB' },
+  'pg-redshift': { database: 'Amazon Redshift' },
+  mssql: { database: 'SQL Server' },
+  oracle: { database: 'Oracle' },
+  oracledb: { database: 'Oracle' },
 };
+
+const SUPPORTED = 'PostgreSQL through knex\'s "pg" client, MySQL/MariaDB through "mysql2" and SQLite through "better-sqlite3"';
 
 /**
  * Checks the argument is a knex instance or transaction on a supported driver, before any connection is
@@ -59,19 +64,18 @@ export function knexOf(knex: Knex): KnexLike {
   if (client == null || typeof client.acquireConnection !== 'function' || typeof client.releaseConnection !== 'function') {
     throw new SeqsyncError('INVALID_OPTION', 'expected a knex instance or a knex transaction (trx)');
   }
-  assertSupportedDriver(client.driverName);
+  driverOf(client);
   return candidate as KnexLike;
 }
 
-function assertSupportedDriver(driverName: string | undefined): void {
-  const name = driverName ?? '(none)';
+/** The driver behind a knex instance, or UNSUPPORTED_DATABASE naming the database and what to use instead. */
+export function driverOf(client: KnexClientLike): KnexDriver {
+  const name = client.driverName ?? '(none)';
   const support = drivers[name];
-  if (support?.supported === true) return;
+  if (support?.driver !== undefined) return support.driver;
   if (support === undefined) {
-    throw new SeqsyncError('UNSUPPORTED_DATABASE',
-      `unsupported knex client ${JSON.stringify(name)}: @seqsync/knex realigns PostgreSQL through knex's "pg" client`);
+    throw new SeqsyncError('UNSUPPORTED_DATABASE', `unsupported knex client ${JSON.stringify(name)}: @seqsync/knex realigns ${SUPPORTED}`);
   }
-  const when = support.planned ? 'is not supported yet' : 'is not supported';
   throw new SeqsyncError('UNSUPPORTED_DATABASE',
-    `${support.database} (knex client ${JSON.stringify(name)}) ${when}: @seqsync/knex currently realigns PostgreSQL only, through knex's "pg" client`);
+    `${support.database} (knex client ${JSON.stringify(name)}) is not supported: ${support.instead ?? `@seqsync/knex realigns ${SUPPORTED}`}`);
 }

@@ -1,6 +1,7 @@
 import type { Queryable } from '@seqsync/core';
-import { SeqsyncError, fromPgClient } from '@seqsync/core';
-import type { KnexLike } from './knex-client';
+import { SeqsyncError, fromBetterSqlite3, fromMysql2Connection, fromPgClient } from '@seqsync/core';
+import type { KnexDriver, KnexLike } from './knex-client';
+import { driverOf } from './knex-client';
 
 /** The part of a node-postgres client (what knex's "pg" pool hands out) core's adapter needs. */
 type PgConnection = Parameters<typeof fromPgClient>[0];
@@ -11,7 +12,8 @@ type PgConnection = Parameters<typeof fromPgClient>[0];
  * Why not `knex.raw`: core sends PostgreSQL `$1` SQL, and knex rewrites every `?` in raw SQL into a
  * placeholder — core's catalog SQL holds literal `?` inside regular expressions (`'(-?[0-9]+)'`), and a
  * quoted table name may hold one too. Escaping them textually would be a guess about core's SQL. So the
- * SQL goes to the node-postgres connection knex itself leased, untouched.
+ * SQL goes to the driver connection knex itself leased, untouched: a node-postgres client, a mysql2
+ * connection (whose greeting tells MySQL from MariaDB) or the better-sqlite3 Database.
  *
  * - In a transaction (`trx`, e.g. inside a migration): the trx's own connection, and
  *   `transaction: (fn) => fn(self)`, so core neither begins nor commits — the caller's commit decides.
@@ -28,7 +30,7 @@ export async function withKnexQueryable<T>(knex: KnexLike, fn: (db: Queryable) =
   // On a trx, knex's transaction client returns the transaction's connection and releasing it is a no-op.
   const connection = await client.acquireConnection();
   try {
-    const db = fromPgClient(asPgConnection(connection));
+    const db = adapt(driverOf(client), connection);
     if (knex.isTransaction !== true) return await fn(db);
     const inTransaction: Queryable = { ...db, transaction: (run) => run(inTransaction) };
     return await fn(inTransaction);
@@ -38,9 +40,11 @@ export async function withKnexQueryable<T>(knex: KnexLike, fn: (db: Queryable) =
   }
 }
 
-function asPgConnection(connection: unknown): PgConnection {
-  if (connection === null || typeof connection !== 'object' || typeof (connection as PgConnection).query !== 'function') {
-    throw new SeqsyncError('UNSUPPORTED_DATABASE', 'knex handed out a connection that is not a node-postgres client');
+function adapt(driver: KnexDriver, connection: unknown): Queryable {
+  if (connection === null || typeof connection !== 'object' || typeof (connection as { prepare?: unknown; query?: unknown })[driver === 'better-sqlite3' ? 'prepare' : 'query'] !== 'function') {
+    throw new SeqsyncError('UNSUPPORTED_DATABASE', `knex handed out a connection that is not a ${driver} connection`);
   }
-  return connection as PgConnection;
+  if (driver === 'mysql2') return fromMysql2Connection(connection as Parameters<typeof fromMysql2Connection>[0]);
+  if (driver === 'better-sqlite3') return fromBetterSqlite3(connection as Parameters<typeof fromBetterSqlite3>[0]);
+  return fromPgClient(connection as PgConnection);
 }

@@ -8,7 +8,8 @@ import type { KnexClientLike } from './knex-client';
  * An explicit `schemas` or `tables` option is the caller's exact word and is left as given.
  */
 export async function scopeToSearchPath(client: KnexClientLike, db: Queryable, options: Options): Promise<Options> {
-  if (options.schemas !== undefined || options.tables !== undefined) return options;
+  // searchPath is knex's PostgreSQL option; MySQL scopes to the connection's database, SQLite to its files.
+  if (options.schemas !== undefined || options.tables !== undefined || (db.dialect ?? 'postgres') !== 'postgres') return options;
   const searchPath = searchPathOf(client);
   if (searchPath === null) return options;
   return { ...options, schemas: await resolveUserSchema(db, searchPath) };

@@ -2,10 +2,9 @@ import type { DataSource } from 'typeorm';
 import { SeqsyncError } from '@seqsync/core';
 
 /**
- * The one place that branches on TypeORM's driver name: each maps to the seqsync dialect that would
- * realign it. Core rejects the dialects it does not implement yet (`mysql`, `sqlite`) with an
- * UNSUPPORTED_DATABASE "not supported yet" error before any query is sent, so they fail loudly today
- * and start working, unchanged here, the day core gains them.
+ * The one place that branches on TypeORM's driver name: each maps to the seqsync dialect that realigns
+ * it. Every query goes through TypeORM's own QueryRunner, so the SQLite family shares one dialect
+ * whatever the binding (better-sqlite3 is the one this package is tested with).
  */
 const DIALECTS: Readonly<Record<string, string>> = {
   postgres: 'postgres',
@@ -22,22 +21,32 @@ const DIALECTS: Readonly<Record<string, string>> = {
   'react-native': 'sqlite',
 };
 
-/** The seqsync dialect for a DataSource's driver; see {@link seqsyncDialectForDriver}. */
+/**
+ * The seqsync dialect for a DataSource. For the MySQL family the server decides, not `type`: TypeORM's
+ * "mysql" driver is routinely pointed at MariaDB. Once initialized, the driver holds the server version;
+ * MariaDB numbers its releases from 10 on (MySQL is at 9), and core checks the guess against `VERSION()`.
+ */
 export function seqsyncDialectOf(dataSource: DataSource): string {
-  return seqsyncDialectForDriver(String(dataSource.options.type));
+  const type = String(dataSource.options.type);
+  const dialect = seqsyncDialectForDriver(type);
+  if (dialect !== 'mysql') return dialect;
+  const version = (dataSource.driver as { version?: string } | undefined)?.version;
+  if (version === undefined) return type === 'mariadb' ? 'mariadb' : 'mysql';
+  return Number(/^(\d+)/.exec(version)?.[1] ?? 0) >= 10 ? 'mariadb' : 'mysql';
 }
 
 /**
- * The seqsync dialect for a TypeORM driver name (`DataSourceOptions.type`).
+ * The seqsync dialect family for a TypeORM driver name (`DataSourceOptions.type`): `postgres`, `mysql`
+ * (MySQL and MariaDB) or `sqlite`.
  *
- * @throws SeqsyncError `UNSUPPORTED_DATABASE` for drivers with no planned dialect (mssql, oracle,
+ * @throws SeqsyncError `UNSUPPORTED_DATABASE` for drivers seqsync has no dialect for (mssql, oracle,
  * cockroachdb, mongodb, aurora-postgres, sap, spanner).
  */
 export function seqsyncDialectForDriver(driver: string): string {
   const dialect = DIALECTS[driver];
   if (dialect === undefined) {
     throw new SeqsyncError('UNSUPPORTED_DATABASE',
-      `TypeORM driver "${driver}" is not supported: seqsync realigns PostgreSQL (driver "postgres"); MySQL/MariaDB and SQLite are planned`);
+      `TypeORM driver "${driver}" is not supported: seqsync realigns PostgreSQL ("postgres"), MySQL/MariaDB ("mysql", "mariadb") and SQLite ("better-sqlite3", "sqlite", "sqljs")`);
   }
   return dialect;
 }
