@@ -10,6 +10,12 @@ export type ErrorCode =
   | 'INVALID_OPTION'
   | 'PERMISSION_DENIED'
   | 'LOCK_TIMEOUT'
+  /** The server's `statement_timeout` cancelled a statement (a lock wait or a MAX() read took longer). */
+  | 'STATEMENT_TIMEOUT'
+  /** Another session cancelled the statement (`pg_cancel_backend`). */
+  | 'QUERY_CANCELED'
+  /** The server broke a lock cycle with another transaction by aborting seqsync's batch. */
+  | 'DEADLOCK'
   | 'QUERY_FAILED';
 
 /**

@@ -5,7 +5,7 @@ import type { RawLiveRow } from './postgres-introspect';
 import { SeqsyncError } from '../../errors';
 import { liveStateStatement, readLiveState } from './postgres-introspect';
 import { lockStatement, planSequence, setvalStatement } from './postgres-plan';
-import { qualifiedName, sqlInteger } from './postgres-sql';
+import { qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
 
 export interface ApplyBatchOptions {
   readonly mode: Mode;
@@ -17,43 +17,50 @@ export interface ApplyBatchOptions {
 /**
  * The only code that writes. One batch, one transaction: lock every table feeding the batch's sequences,
  * read MAX/MIN and the sequence positions under the lock, plan again on what was read, setval, commit.
- * Planning on the locked state is what makes the result right under concurrent writers: nothing the
- * target depends on can change between reading and writing.
+ * Planning on the locked state is what makes the result right under concurrent writers: no insert can
+ * change MAX between reading and writing. A session calling nextval() directly is not stopped by a table
+ * lock; in advance mode the setval itself accounts for that (see advanceOnlySetvalStatement).
  *
  * With a multi-statement connection that is two round trips (lock+read, write+commit).
+ *
+ * `row_security` is off for the batch: a role that row-level security hides rows from would read a MAX()
+ * below the real data and set the sequence into existing keys. With it off, such a read fails naming the
+ * table instead (PERMISSION_DENIED), and the batch changes nothing.
  */
 export async function applyBatch(connection: Queryable, batch: readonly PostgresSequence[], options: ApplyBatchOptions, ownsTransaction: boolean): Promise<PostgresStep[]> {
   const lock = lockStatement(batch);
   const scripted = connection.multiStatement === true;
   const live = liveStateStatement(batch, scripted);
   const statements = options.statements;
-  let previousLockTimeout: string | null = null;
+  let previousSettings: PreviousSettings | null = null;
   try {
     let rows: RawLiveRow[];
     if (scripted && ownsTransaction) {
-      const script = ['BEGIN', `SET LOCAL lock_timeout = ${sqlInteger(options.lockTimeoutMs)}`, lock, live.sql].filter(isStatement);
+      const script = ['BEGIN', `SET LOCAL lock_timeout = ${sqlInteger(options.lockTimeoutMs)}`, 'SET LOCAL row_security = off', lock, live.sql].filter(isStatement);
       statements.push(...script);
       rows = await connection.query<RawLiveRow>(script.join(';\n'));
     } else {
       if (ownsTransaction) await run(connection, statements, 'BEGIN');
-      // Inside a transaction someone else owns, put their lock_timeout back once done.
-      const previous = await run<{ previous: string }>(connection, statements,
-        "SELECT current_setting('lock_timeout') AS previous, pg_catalog.set_config('lock_timeout', $1, true)", [`${options.lockTimeoutMs}ms`]);
-      previousLockTimeout = ownsTransaction ? null : previous[0].previous;
+      // Inside a transaction someone else owns, put their settings back once done.
+      const previous = await run<PreviousSettings>(connection, statements,
+        "SELECT current_setting('lock_timeout') AS \"lockTimeout\", current_setting('row_security') AS \"rowSecurity\", " +
+        "pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('row_security', 'off', true)", [`${options.lockTimeoutMs}ms`]);
+      previousSettings = ownsTransaction ? null : previous[0];
       if (lock !== null) await run(connection, statements, lock);
       rows = await run<RawLiveRow>(connection, statements, live.sql, live.params);
     }
     const states = readLiveState(batch, rows);
     const steps = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, options.mode));
-    const setval = setvalStatement(steps);
+    const setval = options.mode === 'advance' ? advanceOnlySetvalStatement(steps) : setvalStatement(steps);
     if (scripted && ownsTransaction) {
       const script = [setval, 'COMMIT'].filter(isStatement);
       statements.push(...script);
       await connection.query(script.join(';\n'));
     } else {
       if (setval !== null) await run(connection, statements, setval);
-      if (previousLockTimeout !== null) {
-        await run(connection, statements, 'SELECT pg_catalog.set_config($1, $2, true)', ['lock_timeout', previousLockTimeout]);
+      if (previousSettings !== null) {
+        await run(connection, statements, "SELECT pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('row_security', $2, true)",
+          [previousSettings.lockTimeout, previousSettings.rowSecurity]);
       }
       if (ownsTransaction) await run(connection, statements, 'COMMIT');
     }
@@ -85,6 +92,28 @@ async function lockTimeoutError(connection: Queryable, batch: readonly PostgresS
     : allTables.join(', ');
   return new SeqsyncError('LOCK_TIMEOUT',
     `lock timeout after ${timeoutMs} ms waiting for table ${named}; nothing in this batch was changed`, { cause });
+}
+
+interface PreviousSettings { lockTimeout: string; rowSecurity: string }
+
+/**
+ * setval for advance mode that cannot move a sequence backwards even against a concurrent nextval().
+ * The table locks stop inserts, not sessions calling nextval() themselves (ORMs that fetch ids before
+ * inserting, triggers, defaults hidden in functions): values they took between our read and our write
+ * would be handed out again by a plain setval to the planned value. So the write keeps the greater of the
+ * planned value and the sequence's own next value at that moment (pg_sequence_last_value is NULL while
+ * is_called is false, i.e. when nothing was taken since, and GREATEST/LEAST ignore NULL). What remains is
+ * the instant inside this one statement, between reading the sequence and setting it.
+ */
+export function advanceOnlySetvalStatement(steps: readonly PostgresStep[]): string | null {
+  const moving = steps.filter((step) => step.newNextValue !== null);
+  if (moving.length === 0) return null;
+  const rows = moving.map((step) => `  (${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::regclass, ` +
+    `${sqlInteger(step.newNextValue as bigint)}::int8, ${sqlInteger(step.sequence.shape.increment)}::int8)`);
+  return `SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0
+    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)
+    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)
+FROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value, increment)`;
 }
 
 async function run<Row extends object = Record<string, unknown>>(connection: Queryable, statements: string[], sql: string, params?: unknown[]): Promise<Row[]> {
