@@ -4,7 +4,7 @@
  * with check, fixes it with realign, and shows the same insert succeed. Runs on in-process PGlite by
  * default; `--url postgres://...` runs it on a real server, confined to its own two schemas.
  */
-import { check, realign, isSeqsyncError, type Queryable } from '@seqsync/core';
+import { check, realign, isSeqsyncError, redactUrl, type Queryable } from '@seqsync/core';
 import { fromPGlite, fromPgClient } from '@seqsync/core';
 import { formatCheck, formatRealign } from './format';
 
@@ -41,7 +41,7 @@ async function openDatabase(url: string | undefined): Promise<{ db: Queryable; l
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
-  return { db: fromPgClient(client), label: url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@'), close: () => client.end() };
+  return { db: fromPgClient(client), label: redactUrl(url), close: () => client.end() };
 }
 
 async function tryInserts(db: Queryable): Promise<void> {

@@ -6,10 +6,14 @@ export interface PgClientLike {
 }
 /** The parts of node-postgres' Pool seqsync uses. */
 export interface PgPoolLike extends PgClientLike {
-  connect(): Promise<PgClientLike & { release(error?: Error | boolean): void }>;
+  connect(): Promise<PgClientLike & PgEvents & { release(error?: Error | boolean): void }>;
   readonly totalCount: number;
 }
 interface PgResult { rows: object[] }
+interface PgEvents {
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
+}
 
 /** node-postgres returns one result per statement for a script; callers want the last one's rows. */
 function lastRows(result: PgResult | PgResult[]): object[] {
@@ -36,6 +40,11 @@ export function fromPgPool(pool: PgPoolLike): Queryable {
     connection: async <T>(fn: (connection: Queryable) => Promise<T>) => {
       const client = await pool.connect();
       let failure: Error | undefined;
+      // A pool stops listening for 'error' on a client it hands out. If the server ends the session while we
+      // hold it, the socket error would be an uncaught 'error' event that kills the caller's process; the
+      // query in flight rejects on its own, which is where seqsync reports it.
+      const swallow = (error: Error) => { failure = error; };
+      client.on('error', swallow);
       try {
         return await fn(fromPgClient(client));
       } catch (error) {
@@ -43,6 +52,7 @@ export function fromPgPool(pool: PgPoolLike): Queryable {
         throw error;
       } finally {
         // A client whose transaction failed mid-way is discarded, not returned in an unknown state.
+        client.removeListener('error', swallow);
         client.release(failure);
       }
     },

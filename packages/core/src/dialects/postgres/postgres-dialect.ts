@@ -1,10 +1,10 @@
 import type { Queryable } from '../../types';
 import type { Dialect, DialectResult, RunRequest } from '../../dialect';
-import type { PostgresCatalog, PostgresSequence } from './postgres-introspect';
+import type { PostgresCatalog, PostgresLiveState, PostgresSequence, RawLiveRow } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
-import { loadCatalog, loadLiveState } from './postgres-introspect';
+import { liveStateStatement, loadCatalog, loadLiveState, readLiveState } from './postgres-introspect';
 import { lockStatement, planSequence, setvalStatement } from './postgres-plan';
 import { applyBatch } from './postgres-apply';
 import { qualifiedName, quoteIdent, sqlInteger } from './postgres-sql';
@@ -31,7 +31,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog> {
     const steps: PostgresStep[] = [];
     const statements: string[] = [];
     for (const [index, batch] of batches.entries()) {
-      const states = await loadLiveState(db, batch);
+      const states = await readWithoutRowSecurity(db, batch);
       const planned = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, request.mode));
       steps.push(...planned);
       const setval = setvalStatement(planned);
@@ -63,6 +63,32 @@ export class PostgresDialect implements Dialect<PostgresCatalog> {
   }
 
   translateError = translatePostgresError;
+}
+
+/**
+ * check reads with row_security off, as apply does: a role that a policy hides rows from would otherwise see
+ * a MAX below the data and report a wrong target. With it off such a read fails, naming the table. SET LOCAL
+ * needs a transaction: a script is one implicitly, otherwise the read gets one of its own.
+ */
+async function readWithoutRowSecurity(db: Queryable, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
+  if (db.multiStatement === true && !db.transaction) {
+    const live = liveStateStatement(batch, true);
+    return readLiveState(batch, await db.query<RawLiveRow>(`SET LOCAL row_security = off;\n${live.sql}`));
+  }
+  return inTransaction(db, async (tx, owns) => {
+    if (owns) await tx.query('BEGIN');
+    try {
+      const [previous] = await tx.query<{ rowSecurity: string }>(
+        "SELECT current_setting('row_security') AS \"rowSecurity\", pg_catalog.set_config('row_security', 'off', true)");
+      const states = await loadLiveState(tx, batch);
+      if (owns) await tx.query('COMMIT');
+      else await tx.query("SELECT pg_catalog.set_config('row_security', $1, true)", [previous.rowSecurity]);
+      return states;
+    } catch (error) {
+      if (owns) await tx.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 /** Runs `fn` on one connection inside one transaction, owned by the caller's library when it has one. */
