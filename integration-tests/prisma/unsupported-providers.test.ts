@@ -3,8 +3,8 @@ import { realign } from '@seqsync/core';
 import { checkSequences, fromPrismaClient, realignSequences, seqsyncExtension, withRealign } from '@seqsync/prisma';
 import { preparePrismaProject } from './support/prisma-project';
 
-/** A schema like the PostgreSQL one, on another provider. */
-function schemaFor(provider: 'mysql' | 'sqlite'): string {
+/** A one-model schema on a provider core has no dialect for, with the key that provider's counter feeds. */
+function schemaFor(provider: string, key: string): string {
   return `
 generator client {
   provider = "prisma-client"
@@ -21,28 +21,29 @@ datasource db {
 }
 
 model User {
-  id    Int    @id @default(autoincrement())
+  ${key}
   email String @unique
 }
 `;
 }
 
 /**
- * MySQL and SQLite datasources: core realigns PostgreSQL only for now, so every entry point must fail
- * with UNSUPPORTED_DATABASE before touching the database — never run and report nothing.
- * The clients are real generated clients for those providers. No MySQL server or SQLite driver is
- * needed: they are built with an Accelerate URL pointing at a closed local port, so any query that
- * seqsync did send would fail with a connection error instead of the error asserted here.
+ * CockroachDB, SQL Server and MongoDB datasources (PostgreSQL, MySQL/MariaDB and SQLite have their own
+ * suites): every entry point must fail with UNSUPPORTED_DATABASE before touching the database — never
+ * run and report nothing. The clients are real generated clients for those providers, built with an
+ * Accelerate URL pointing at a closed local port, so any query seqsync did send would fail with a
+ * connection error instead of the error asserted here.
  */
 describe.each([
-  ['mysql', 'MySQL/MariaDB is not supported yet'],
-  ['sqlite', 'SQLite is not supported yet'],
-] as const)('a Prisma %s datasource', (provider, message) => {
+  ['cockroachdb', 'id BigInt @id @default(sequence())', true, 'CockroachDB is not supported yet'],
+  ['sqlserver', 'id Int @id @default(autoincrement())', true, 'SQL Server is not supported yet'],
+  ['mongodb', 'id String @id @default(auto()) @map("_id") @db.ObjectId', false, 'MongoDB is not supported yet'],
+] as const)('a Prisma %s datasource', (provider, key, sequenced, message) => {
   let project: PrismaProject;
   let prisma: TestPrismaClient;
 
   beforeAll(async () => {
-    project = await preparePrismaProject(provider, null, schemaFor(provider));
+    project = await preparePrismaProject(provider, null, { schema: schemaFor(provider, key) });
     const PrismaClient = project.PrismaClient();
     prisma = new PrismaClient({ accelerateUrl: 'prisma://127.0.0.1:9/?api_key=unused' });
   });
@@ -52,24 +53,24 @@ describe.each([
     await project?.remove();
   });
 
-  test('the generator records the provider and the autoincrement key', () => {
+  test('the generator records the provider and whether a counter feeds the key', () => {
     const metadata = project.metadata();
     expect(metadata.provider).toBe(provider);
-    expect(metadata.models[0]).toMatchObject({ model: 'User', realign: true, sequencedFields: [{ field: 'id', column: 'id' }] });
+    expect(metadata.models[0]).toMatchObject({ model: 'User', realign: sequenced });
   });
 
-  test('realignSequences and checkSequences reject with UNSUPPORTED_DATABASE, with or without metadata', async () => {
+  test('realignSequences and checkSequences reject with UNSUPPORTED_DATABASE naming the supported databases, with or without metadata', async () => {
     const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) };
     await expect(realignSequences(prisma)).rejects.toMatchObject(expected);
     await expect(realignSequences(prisma, { metadata: project.metadata() })).rejects.toMatchObject(expected);
-    await expect(checkSequences(prisma)).rejects.toMatchObject(expected);
+    await expect(checkSequences(prisma)).rejects.toMatchObject({ ...expected, message: expect.stringContaining('PostgreSQL, MySQL/MariaDB and SQLite') });
   });
 
-  test('the client as a Queryable carries the dialect, so core itself refuses it too', async () => {
+  test('the client as a Queryable carries the provider as its dialect, so core itself refuses it too', async () => {
     const queryable = fromPrismaClient(prisma);
 
     expect(queryable.dialect).toBe(provider);
-    await expect(realign(queryable)).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) });
+    await expect(realign(queryable)).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(`unsupported dialect "${provider}"`) });
   });
 
   test('the seed hook rejects after the seed instead of reporting nothing', async () => {

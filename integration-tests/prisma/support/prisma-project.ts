@@ -7,7 +7,6 @@ import type { PrismaSchemaMetadata } from '@seqsync/prisma';
 import type { TestDatabase } from '../../../test-support/test-database';
 
 const PRISMA_TESTS = resolve(__dirname, '..');
-const TEMPLATE = join(PRISMA_TESTS, 'project');
 /** The installed binaries, as `npx prisma …` / `pnpm prisma …` put them on PATH for a user. */
 const BIN = resolve(PRISMA_TESTS, '..', 'node_modules', '.bin');
 const SCHEMA_ENGINE_SHIM = join(PRISMA_TESTS, 'support', 'schema-engine-offline.sh');
@@ -18,10 +17,14 @@ export interface ModelDelegate {
   createMany(args: object): Promise<{ count: number }>;
   createManyAndReturn(args: object): Promise<Record<string, unknown>[]>;
   upsert(args: object): Promise<Record<string, unknown>>;
+  update(args: object): Promise<Record<string, unknown>>;
+  delete(args: object): Promise<Record<string, unknown>>;
+  deleteMany(args?: object): Promise<{ count: number }>;
+  findFirstOrThrow(args?: object): Promise<Record<string, unknown>>;
   count(args?: object): Promise<number>;
 }
 
-/** A generated Prisma client, typed as far as the tests need. */
+/** A generated Prisma client, typed as far as the tests need (each project has a subset of these models). */
 export interface TestPrismaClient {
   readonly user: ModelDelegate;
   readonly blogPost: ModelDelegate;
@@ -30,6 +33,8 @@ export interface TestPrismaClient {
   readonly membership: ModelDelegate;
   readonly tag: ModelDelegate;
   readonly document: ModelDelegate;
+  /** MariaDB project only: a key fed by a SEQUENCE. */
+  readonly ticket: ModelDelegate;
   $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
   $transaction<T>(fn: (tx: TestPrismaClient) => Promise<T>, options?: object): Promise<T>;
@@ -46,7 +51,7 @@ export interface PrismaProject {
   prisma(args: readonly string[]): Promise<{ stdout: string; stderr: string }>;
   /** Runs another installed binary (`seqsync-prisma`) in the project. */
   bin(name: string, args: readonly string[]): Promise<{ stdout: string; stderr: string; code: number }>;
-  /** A new client of the generated PrismaClient on this suite's database, through @prisma/adapter-pg. */
+  /** A new client of the generated PrismaClient on this suite's database, through the project's driver adapter. */
   newClient(options?: { logQueries?: boolean }): TestPrismaClient;
   /** The generated PrismaClient class itself. */
   PrismaClient(): new (options: object) => TestPrismaClient;
@@ -55,15 +60,25 @@ export interface PrismaProject {
   remove(): Promise<void>;
 }
 
+export interface ProjectOptions {
+  /** The committed project folder to copy: `project` (PostgreSQL, the default), `project-mysql`, `project-sqlite`. */
+  readonly template?: string;
+  /** Replaces schema.prisma, for a project on another provider. */
+  readonly schema?: string;
+  /** The driver adapter `newClient` builds for the database URL; default @prisma/adapter-pg. */
+  readonly adapter?: (url: string) => object;
+}
+
 /**
- * Copies the committed Prisma project into a gitignored folder of its own (suites run in parallel), and
+ * Copies a committed Prisma project into a gitignored folder of its own (suites run in parallel), and
  * runs the real `prisma generate` there — the Prisma client and seqsync's generator both write into it.
- * `schema` replaces schema.prisma, for projects on other providers.
  */
-export async function preparePrismaProject(label: string, database: { url: string } | null, schema?: string): Promise<PrismaProject> {
+export async function preparePrismaProject(label: string, database: { url: string } | null, options: ProjectOptions = {}): Promise<PrismaProject> {
+  const template = join(PRISMA_TESTS, options.template ?? 'project');
+  const adapter = options.adapter ?? ((url: string) => new PrismaPg({ connectionString: url }));
   const dir = join(PRISMA_TESTS, 'generated', `${label}-${randomBytes(4).toString('hex')}`);
-  await cp(TEMPLATE, dir, { recursive: true, filter: (source) => !source.startsWith(join(TEMPLATE, 'generated')) });
-  if (schema !== undefined) await writeFile(join(dir, 'schema.prisma'), schema);
+  await cp(template, dir, { recursive: true, filter: (source) => !source.startsWith(join(template, 'generated')) });
+  if (options.schema !== undefined) await writeFile(join(dir, 'schema.prisma'), options.schema);
   // git may not keep the executable bit everywhere; Prisma needs it on the shim.
   await chmod(SCHEMA_ENGINE_SHIM, 0o755);
   const env = {
@@ -98,7 +113,7 @@ export async function preparePrismaProject(label: string, database: { url: strin
       if (database === null) throw new Error('this project has no database');
       const PrismaClient = clientClass();
       return new PrismaClient({
-        adapter: new PrismaPg({ connectionString: database.url }),
+        adapter: adapter(database.url),
         ...(options.logQueries === true ? { log: [{ emit: 'event', level: 'query' }] } : {}),
       });
     },
@@ -107,11 +122,16 @@ export async function preparePrismaProject(label: string, database: { url: strin
   };
 }
 
-/** Applies the committed migrations in order, as `prisma migrate deploy` would, through pg. */
-export async function applyMigrations(db: TestDatabase): Promise<void> {
-  const folder = join(TEMPLATE, 'migrations');
+/** The committed migrations of a project template, in the order `prisma migrate deploy` applies them. */
+export async function migrationScripts(template = 'project'): Promise<string[]> {
+  const folder = join(PRISMA_TESTS, template, 'migrations');
   const entries = (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  for (const name of entries) await db.sql(await readFile(join(folder, name, 'migration.sql'), 'utf8'));
+  return Promise.all(entries.map((name) => readFile(join(folder, name, 'migration.sql'), 'utf8')));
+}
+
+/** Applies the PostgreSQL project's migrations in order, as `prisma migrate deploy` would, through pg. */
+export async function applyMigrations(db: TestDatabase): Promise<void> {
+  for (const script of await migrationScripts()) await db.sql(script);
 }
 
 /** Empties every model table and restarts its sequences at 1, so each test starts from the same state. */
@@ -120,11 +140,14 @@ export async function resetTables(db: TestDatabase): Promise<void> {
     "public"."memberships", "public"."Tag", "public"."Document" RESTART IDENTITY`);
 }
 
-/** The error Prisma raises on the next insert when a sequence is behind: P2002 on `<table>_pkey` (SQLSTATE 23505). */
-export async function expectDuplicateKey(insert: Promise<unknown>, constraint: string): Promise<void> {
+/**
+ * The error Prisma raises on the next insert when a sequence is behind: P2002 on the key's index —
+ * `<table>_pkey` with SQLSTATE 23505 on PostgreSQL, `PRIMARY` with error 1062 on MySQL/MariaDB.
+ */
+export async function expectDuplicateKey(insert: Promise<unknown>, constraint: string, originalCode = '23505'): Promise<void> {
   const error = await insert.then(() => null, (caught: unknown) => caught as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } });
   expect(error).not.toBeNull();
   expect(error!.code).toBe('P2002');
-  expect(error!.meta?.driverAdapterError?.cause?.originalCode).toBe('23505');
+  expect(error!.meta?.driverAdapterError?.cause?.originalCode).toBe(originalCode);
   expect(error!.meta?.driverAdapterError?.cause?.constraint?.index).toBe(constraint);
 }

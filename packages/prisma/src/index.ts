@@ -5,7 +5,7 @@ export type { WithRealignOptions, SeedOutcome } from './seed/with-realign';
 export { formatSummary } from './seed/summary';
 export { seqsyncExtension } from './extension/seqsync-extension';
 export type { SeqsyncExtensionOptions, SeqsyncExtension, SeqsyncExtendedClient } from './extension/seqsync-extension';
-export { fromPrismaClient } from './connection/prisma-queryable';
+export { fromPrismaClient, prismaQueryable } from './connection/prisma-queryable';
 export type { PrismaQueryableOptions } from './connection/prisma-queryable';
 export type { PrismaClientLike } from './connection/prisma-client-like';
 export { metadataFromDmmf } from './metadata/from-dmmf';

@@ -3,7 +3,7 @@ import type { PrismaClientLike } from './connection/prisma-client-like';
 import type { SkippedModel } from './metadata/model-metadata';
 import type { MetadataSource, ScopeRequest } from './model-scope';
 import { check, realign } from '@seqsync/core';
-import { fromPrismaClient } from './connection/prisma-queryable';
+import { prismaQueryable } from './connection/prisma-queryable';
 import { assertSupportedProvider, providerOf } from './connection/provider';
 import { modelsWithoutSequence, resolveModelScope } from './model-scope';
 
@@ -21,9 +21,10 @@ export interface PrismaReport extends Report {
 }
 
 /**
- * Moves the sequences behind the Prisma models' autoincrement keys past the data, through the client's
- * own connection, so the next `create()` cannot fail with P2002 on `<table>_pkey`.
- * Default mode never moves a sequence backwards.
+ * Moves the counters behind the Prisma models' autoincrement keys past the data, through the client's
+ * own connection, so the next `create()` cannot fail with P2002 on `<table>_pkey`: PostgreSQL sequences,
+ * MariaDB sequences, MySQL/MariaDB AUTO_INCREMENT and SQLite's sqlite_sequence. Default mode never moves
+ * a counter backwards; `mode: 'reset'` also brings it back to just past the data after deletes.
  *
  * @example
  * import { seqsyncMetadata } from '../generated/seqsync';
@@ -52,7 +53,7 @@ async function run(prisma: PrismaClientLike, options: PrismaSequenceOptions, act
   const provider = providerOf(prisma, declared);
   assertSupportedProvider(provider);
   const scope = resolveModelScope(prisma, { metadata, models, allTables }, provider);
-  const report = await action(fromPrismaClient(prisma, { provider, transactionTimeoutMs }), { ...coreOptions, tables: scope.tables });
+  const report = await action(await prismaQueryable(prisma, { provider, transactionTimeoutMs }), { ...coreOptions, tables: scope.tables });
   return {
     ...report,
     skippedModels: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)],

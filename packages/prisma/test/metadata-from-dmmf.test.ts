@@ -49,6 +49,24 @@ describe('metadataFromDmmf', () => {
     expect(sequence).toMatchObject({ realign: true, primaryKey: [{ default: 'sequence' }], sequencedFields: [{ field: 'id', column: 'id' }] });
   });
 
+  test('on SQLite an Int autoincrement() key has a counter, a BigInt one (created as BIGINT PRIMARY KEY) has none', () => {
+    const int = only(model('User', [field('id', 'Int', { isId: true, default: auto })]), 'sqlite');
+    const bigint = only(model('AuditEvent', [field('id', 'BigInt', { isId: true, default: auto })]), 'sqlite');
+
+    expect(int).toMatchObject({ realign: true, primaryKey: [{ default: 'autoincrement' }] });
+    expect(bigint).toMatchObject({ realign: false, primaryKey: [{ default: 'other' }], sequencedFields: [] });
+    expect(bigint.reason).toBe('BigInt id "id" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: not the rowid, no counter (use Int)');
+  });
+
+  test.each([
+    ['nextval(`ticket_seq`)'],
+    ['NEXT VALUE FOR ticket_seq'],
+  ])('on MariaDB dbgenerated("%s") is a sequence-fed key', (expression) => {
+    const ticket = only(model('Ticket', [field('id', 'Int', { isId: true, default: { name: 'dbgenerated', args: [expression] } })]), 'mysql');
+
+    expect(ticket).toMatchObject({ realign: true, primaryKey: [{ default: 'nextval' }], sequencedFields: [{ field: 'id', column: 'id' }] });
+  });
+
   test('relation fields are kept for following nested writes', () => {
     const user = only(model('User', [field('id', 'Int', { isId: true, default: auto }), { name: 'posts', kind: 'object', type: 'BlogPost', isId: false }]));
     expect(user.relations).toEqual([{ field: 'posts', model: 'BlogPost' }]);

@@ -1,5 +1,6 @@
 import { coreTableName } from '../src/metadata/model-tables';
-import { normaliseRow, toDriverError } from '../src/connection/prisma-queryable';
+import { normaliseRow } from '../src/connection/prisma-queryable';
+import { toDriverError } from '../src/connection/driver-error';
 import { assertSupportedProvider } from '../src/connection/provider';
 
 describe('coreTableName', () => {
@@ -20,34 +21,56 @@ describe('normaliseRow', () => {
   });
 });
 
+/** A P2010 as a driver adapter reports it, with the driver's own code in `driverAdapterError.cause`. */
+function rawQueryFailed(originalCode: string, originalMessage: string): Error {
+  return Object.assign(new Error('Raw query failed'), {
+    code: 'P2010',
+    meta: { driverAdapterError: { cause: { originalCode, originalMessage } } },
+  });
+}
+
 describe('toDriverError', () => {
-  test('a P2010 from a driver adapter carries the SQLSTATE as code, with Prisma\'s error as cause', () => {
-    const prismaError = Object.assign(new Error('Raw query failed'), {
-      code: 'P2010',
-      meta: { driverAdapterError: { cause: { originalCode: '55P03', originalMessage: 'canceling statement due to lock timeout' } } },
-    });
+  test('PostgreSQL: the SQLSTATE becomes the code, with Prisma\'s error as cause', () => {
+    const prismaError = rawQueryFailed('55P03', 'canceling statement due to lock timeout');
     const error = toDriverError(prismaError) as Error & { code: string };
     expect(error.code).toBe('55P03');
     expect(error.message).toBe('canceling statement due to lock timeout');
     expect(error.cause).toBe(prismaError);
   });
 
-  test('an error without a SQLSTATE is returned unchanged', () => {
-    const other = new Error('socket hang up');
-    expect(toDriverError(other)).toBe(other);
+  test('MySQL/MariaDB: the server error number becomes errno, the message sqlMessage, as mysql2 reports them', () => {
+    const prismaError = rawQueryFailed('1205', 'Lock wait timeout exceeded; try restarting transaction');
+    expect(toDriverError(prismaError, 'mysql')).toMatchObject({
+      errno: 1205, code: '1205', sqlMessage: 'Lock wait timeout exceeded; try restarting transaction', cause: prismaError,
+    });
+  });
+
+  test('SQLite: the SQLITE_* name becomes the code, as better-sqlite3 reports it', () => {
+    const prismaError = rawQueryFailed('SQLITE_BUSY', 'database is locked');
+    expect(toDriverError(prismaError, 'sqlite')).toMatchObject({ code: 'SQLITE_BUSY', message: 'database is locked', cause: prismaError });
+  });
+
+  test.each([
+    ['a code of another family', rawQueryFailed('SQLITE_BUSY', 'database is locked'), 'postgres'],
+    ['a SQLSTATE on MySQL', rawQueryFailed('HY000', 'general error'), 'mysql'],
+    ['no driver code at all', new Error('socket hang up'), 'sqlite'],
+  ] as const)('%s: the error is returned unchanged', (_name, error, family) => {
+    expect(toDriverError(error, family)).toBe(error);
   });
 });
 
 describe('assertSupportedProvider', () => {
-  test.each(['postgresql', 'postgres', 'prisma+postgres'])('%s maps to postgres', (provider) => {
-    expect(assertSupportedProvider(provider)).toBe('postgres');
+  test.each([
+    ['postgresql', 'postgres'], ['postgres', 'postgres'], ['prisma+postgres', 'postgres'],
+    ['mysql', 'mysql'], ['sqlite', 'sqlite'],
+  ])('%s maps to the %s family', (provider, family) => {
+    expect(assertSupportedProvider(provider)).toBe(family);
   });
 
   test.each([
-    ['mysql', 'MySQL/MariaDB is not supported yet'],
-    ['sqlite', 'SQLite is not supported yet'],
     ['cockroachdb', 'CockroachDB is not supported yet'],
     ['sqlserver', 'SQL Server is not supported yet'],
+    ['mongodb', 'MongoDB is not supported yet'],
   ])('%s is refused with UNSUPPORTED_DATABASE', (provider, message) => {
     expect(() => assertSupportedProvider(provider)).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) }));
   });

@@ -28,7 +28,7 @@ Options:
   --metadata <path>     models.json written by \`generator seqsync\` (or its folder)
   --all                 every table in the database, not only the models' (then --metadata is optional)
   --model <Name>        only this Prisma model (repeatable)
-  --url <url>           postgres:// URL; default $DATABASE_URL
+  --url <url>           postgres://, mysql://, mariadb:// or file: (SQLite) URL; default $DATABASE_URL
   --reset               move sequences backwards too (mode 'reset')
   --dry-run             print what would change, change nothing
   --lock-timeout <ms>   per-batch lock wait, default 5000

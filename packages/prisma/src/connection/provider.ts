@@ -1,7 +1,13 @@
 import { SeqsyncError } from '@seqsync/core';
 
-/** seqsync dialect for each Prisma datasource provider; the one place that branches on a provider name. */
-const dialects: Readonly<Record<string, string>> = {
+/**
+ * The database families seqsync realigns through a Prisma client. `mysql` covers MySQL and MariaDB: one
+ * Prisma provider, two core dialects, told apart by the server (see server-dialect.ts).
+ */
+export type DialectFamily = 'postgres' | 'mysql' | 'sqlite';
+
+/** seqsync dialect family for each Prisma datasource provider; the one place that branches on a provider name. */
+const families: Readonly<Record<string, DialectFamily>> = {
   postgresql: 'postgres',
   postgres: 'postgres',
   'prisma+postgres': 'postgres',
@@ -9,16 +15,19 @@ const dialects: Readonly<Record<string, string>> = {
   sqlite: 'sqlite',
 };
 
+/** Core dialect names, by family. */
+const dialectFamilies: Readonly<Record<string, DialectFamily>> = {
+  postgres: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  sqlite: 'sqlite',
+};
+
 const labels: Readonly<Record<string, string>> = {
-  mysql: 'MySQL/MariaDB',
-  sqlite: 'SQLite',
   cockroachdb: 'CockroachDB',
   sqlserver: 'SQL Server',
   mongodb: 'MongoDB',
 };
-
-/** Dialects core realigns today. */
-const SUPPORTED = new Set(['postgres']);
 
 /**
  * The datasource provider of a client: generator metadata when given (it is what the schema says),
@@ -33,19 +42,24 @@ export function providerOf(client: object, fromMetadata?: string): string {
   return typeof adapter === 'string' ? adapter : 'postgresql';
 }
 
-/** The seqsync dialect for a provider, or null for providers seqsync has no plan for. */
-export function dialectOf(provider: string): string | null {
-  return dialects[provider] ?? null;
+/** The dialect family of a provider, or null for providers seqsync has no plan for. */
+export function familyOfProvider(provider: string): DialectFamily | null {
+  return families[provider] ?? null;
+}
+
+/** The family of a core dialect name (`mariadb` → `mysql`); unknown names are their own family. */
+export function familyOfDialect(dialect: string): DialectFamily | null {
+  return dialectFamilies[dialect] ?? null;
 }
 
 /**
- * Fails fast, before any query, for a datasource core cannot realign yet — so a MySQL or SQLite project
- * gets a clear error instead of a run that silently does nothing.
+ * Fails fast, before any query, for a datasource core cannot realign — so a CockroachDB or SQL Server
+ * project gets a clear error instead of a run that silently does nothing.
  */
-export function assertSupportedProvider(provider: string): string {
-  const dialect = dialectOf(provider);
-  if (dialect !== null && SUPPORTED.has(dialect)) return dialect;
+export function assertSupportedProvider(provider: string): DialectFamily {
+  const family = familyOfProvider(provider);
+  if (family !== null) return family;
   const label = labels[provider] ?? JSON.stringify(provider);
   throw new SeqsyncError('UNSUPPORTED_DATABASE',
-    `${label} is not supported yet: seqsync currently realigns PostgreSQL only (Prisma datasource provider "${provider}")`);
+    `${label} is not supported yet: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite datasources (Prisma datasource provider "${provider}")`);
 }

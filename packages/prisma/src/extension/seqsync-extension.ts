@@ -57,7 +57,7 @@ export function seqsyncExtension(options: SeqsyncExtensionOptions): SeqsyncExten
   return (client: unknown): SeqsyncExtendedClient => {
     const base = client as ExtendableClient;
     const declared = 'provider' in source ? source.provider : undefined;
-    // Refuse at $extends time: a MySQL or SQLite project learns at startup, not after its first seed.
+    // Refuse at $extends time: a CockroachDB or SQL Server project learns at startup, not after its first seed.
     const provider = assertProvider(base, declared);
     const metadata = toSchemaMetadata(source, provider);
     const byModel = new Map<string, PrismaModelMetadata>(metadata.models.map((m) => [m.model, m]));

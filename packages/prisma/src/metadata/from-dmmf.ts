@@ -56,9 +56,9 @@ function modelMetadata(model: DmmfModelLike, provider: string): PrismaModelMetad
   const primaryKey: PrimaryKeyField[] = keyNames
     .map((name) => scalars.find((f) => f.name === name))
     .filter((f): f is DmmfFieldLike => f !== undefined)
-    .map((f) => ({ field: f.name, column: columnOf(f), type: f.type, default: keyDefault(f.default, provider) }));
+    .map((f) => ({ field: f.name, column: columnOf(f), type: f.type, default: keyDefault(f, provider) }));
   const sequencedFields: SequencedField[] = scalars
-    .filter((f) => isSequenced(keyDefault(f.default, provider)))
+    .filter((f) => isSequenced(keyDefault(f, provider)))
     .map((f) => ({ field: f.name, column: columnOf(f) }));
   const relations: RelationField[] = model.fields.filter((f) => f.kind === 'object').map((f) => ({ field: f.name, model: f.type }));
   return {
@@ -83,15 +83,24 @@ function isSequenced(value: KeyDefault): boolean {
 
 /**
  * On CockroachDB `autoincrement()` is `unique_rowid()` — no sequence behind it, nothing to realign —
- * while `sequence()` is a real sequence. Everywhere else `autoincrement()` is serial / identity.
+ * while `sequence()` is a real sequence. On SQLite an `Int` key's `autoincrement()` is
+ * `INTEGER PRIMARY KEY AUTOINCREMENT` (a counter in sqlite_sequence), but a `BigInt` key's is created as
+ * `BIGINT PRIMARY KEY`: not an alias of the rowid, so no counter at all. Everywhere else
+ * `autoincrement()` is serial / identity / AUTO_INCREMENT.
  */
-function keyDefault(value: unknown, provider: string): KeyDefault {
+function keyDefault(field: DmmfFieldLike, provider: string): KeyDefault {
+  const value = field.default;
   const name = defaultFunctionName(value);
   if (name === null) return value === undefined ? 'none' : 'other';
-  if (name === 'autoincrement') return provider === 'cockroachdb' ? 'other' : 'autoincrement';
+  if (name === 'autoincrement') return hasNoCounter(field, provider) ? 'other' : 'autoincrement';
   if (name === 'sequence') return 'sequence';
-  if (name === 'dbgenerated' && /\bnextval\s*\(/i.test(String((value as { args?: unknown[] }).args?.[0] ?? ''))) return 'nextval';
+  // PostgreSQL's nextval('seq'), MariaDB's nextval(seq) and its standard NEXT VALUE FOR seq.
+  if (name === 'dbgenerated' && /\bnextval\s*\(|\bnext\s+value\s+for\s/i.test(String((value as { args?: unknown[] }).args?.[0] ?? ''))) return 'nextval';
   return 'other';
+}
+
+function hasNoCounter(field: DmmfFieldLike, provider: string): boolean {
+  return provider === 'cockroachdb' || (provider === 'sqlite' && field.type === 'BigInt');
 }
 
 function defaultFunctionName(value: unknown): string | null {
@@ -116,6 +125,9 @@ function reasonFor(primaryKey: readonly PrimaryKeyField[], sequenced: readonly S
   const described = describeDefault(scalars, key.field);
   if (provider === 'cockroachdb' && described === 'autoincrement()') {
     return `${key.type} id "${key.field}" uses autoincrement(), which is unique_rowid() on CockroachDB: no sequence (use sequence())`;
+  }
+  if (provider === 'sqlite' && described === 'autoincrement()') {
+    return `${key.type} id "${key.field}" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: not the rowid, no counter (use Int)`;
   }
   return `${key.type} id "${key.field}" defaults to ${described}: no sequence`;
 }

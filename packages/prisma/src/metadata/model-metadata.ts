@@ -13,11 +13,11 @@ export interface PrismaSchemaMetadata {
 
 /** How a column gets its values when an insert leaves it out. */
 export type KeyDefault =
-  /** `@default(autoincrement())`: serial / identity column fed by a sequence. */
+  /** `@default(autoincrement())`: serial / identity (PostgreSQL), AUTO_INCREMENT (MySQL/MariaDB), AUTOINCREMENT (SQLite). */
   | 'autoincrement'
   /** `@default(sequence())` on CockroachDB. */
   | 'sequence'
-  /** `@default(dbgenerated("nextval('…')"))`: a sequence wired up by hand. */
+  /** `@default(dbgenerated("nextval('…')"))` (or MariaDB's `nextval(…)` / `NEXT VALUE FOR …`): a sequence wired up by hand. */
   | 'nextval'
   /** `uuid()`, `cuid()`, `ulid()`, `nanoid()`, `now()`, another `dbgenerated(…)`, a literal. */
   | 'other'
