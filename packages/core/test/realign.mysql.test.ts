@@ -29,6 +29,17 @@ describe('realign on MariaDB', () => {
     expect(await insertDefault(db, 'users')).toBe(41);
   });
 
+  it('a cached sequence whose real position is already past the target is reported unchanged, not at the target', async () => {
+    await db.sql('CREATE SEQUENCE cached_seq CACHE 1000; CREATE TABLE cached (id BIGINT PRIMARY KEY DEFAULT NEXTVAL(cached_seq));');
+    for (let i = 0; i < 5; i += 1) await db.sql('INSERT INTO cached () VALUES ()');
+    await db.sql('DELETE FROM cached WHERE id = 5');
+    const report = await realign(db.url);
+    const sequence = report.sequences.find((s) => s.sequence === 'cached_seq')!;
+    expect(sequence.action).toBe('unchanged');
+    expect(sequence.nextValueAfter).toBe(sequence.nextValueBefore);
+    expect(await insertDefaultReturningId(db, 'cached')).toBe(6);
+  });
+
   it('reset after deleting rows compacts AUTO_INCREMENT to MAX+1; advance never lowers it', async () => {
     await db.sql('CREATE TABLE orders (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, note TEXT); INSERT INTO orders (note) VALUES ' +
       Array.from({ length: 10 }, () => "('x')").join(', ') + '; DELETE FROM orders WHERE id > 5;');

@@ -101,9 +101,14 @@ export class MysqlDialect implements Dialect<MysqlCatalog>, MysqlServerSql {
     }
   }
 
+  /** The session setting and the read must share a connection: on a pool they could land on two. */
   private async readUnlocked(db: Queryable, serverVersion: string, batch: readonly MysqlCounter[]): Promise<RawLiveRow[]> {
-    for (const sql of this.liveReadSetup(serverVersion)) await db.query(sql);
-    return db.query<RawLiveRow>(liveStateSql(liveReadsOf(batch), false));
+    const setup = this.liveReadSetup(serverVersion);
+    const read = async (connection: Queryable) => {
+      for (const sql of setup) await connection.query(sql);
+      return connection.query<RawLiveRow>(liveStateSql(liveReadsOf(batch), false));
+    };
+    return setup.length > 0 && db.connection ? db.connection(read) : read(db);
   }
 
   private batchesOf(catalog: MysqlCatalog, request: RunRequest): MysqlCounter[][] {

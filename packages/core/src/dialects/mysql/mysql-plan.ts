@@ -115,7 +115,9 @@ export function settleSetval(step: MysqlStep, result: string | null): MysqlStep 
     ...step,
     newNextValue: null,
     write: null,
-    report: { ...step.report, action: 'unchanged', behind: false,
+    // Unchanged means after = before, as everywhere else; where in its cached block the sequence really stands
+    // cannot be read without consuming a value, so the reason says what is known instead of claiming the target.
+    report: { ...step.report, action: 'unchanged', behind: false, nextValueAfter: step.report.nextValueBefore,
       reason: `the sequence was already at or past ${step.newNextValue} (its cached position was clear of the data); left as it is` },
   };
 }
