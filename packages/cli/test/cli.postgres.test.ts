@@ -30,7 +30,8 @@ describe('seqsync CLI on PostgreSQL', () => {
     const result = seqsync(['realign', '--dry-run', '--url', db.url]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Dry run: would move 2 of 2 sequences.');
-    expect(result.stdout).toContain(`('"public"."User_id_seq"'::regclass, 4::int8)`);
+    expect(result.stdout).toContain('SET LOCAL row_security = off;\nLOCK TABLE "billing"."invoice", "public"."User" IN SHARE ROW EXCLUSIVE MODE;');
+    expect(result.stdout).toContain(`('"public"."User_id_seq"'::regclass, 4::int8, 1::int8)\n) AS v(sequence, next_value, increment);\nCOMMIT;`);
     expect(await nextValue(db, '"User_id_seq"')).toBe(1n);
   });
 

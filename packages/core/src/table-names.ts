@@ -48,3 +48,17 @@ export function formatTableName(name: QualifiedName): string {
 function invalid(input: string, why: string): SeqsyncError {
   return new SeqsyncError('INVALID_OPTION', `invalid table name ${JSON.stringify(input)}: ${why}`);
 }
+
+/**
+ * Names the user gave that match no table. An excluded name is checked as strictly as an included one: a
+ * misspelt exclusion would otherwise silently realign the very table the user meant to protect.
+ */
+export function unknownTablesError(included: readonly QualifiedName[], excluded: readonly QualifiedName[]): SeqsyncError | null {
+  if (included.length + excluded.length === 0) return null;
+  const list = (names: readonly QualifiedName[]) => names.map((t) => JSON.stringify(formatTableName(t))).join(', ');
+  const parts = [
+    included.length > 0 ? `unknown table${included.length > 1 ? 's' : ''} ${list(included)}` : null,
+    excluded.length > 0 ? `unknown excluded table${excluded.length > 1 ? 's' : ''} ${list(excluded)}` : null,
+  ].filter((part): part is string => part !== null);
+  return new SeqsyncError('UNKNOWN_TABLE', `${parts.join('; ')}: no such table in the database`);
+}

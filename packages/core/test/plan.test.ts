@@ -54,11 +54,11 @@ describe('planSequence', () => {
 });
 
 describe('SQL built by the plan', () => {
-  it('sets every moving sequence in one statement, quoting each name as an identifier inside a literal', () => {
+  it('reset sets every moving sequence in one statement, quoting each name as an identifier inside a literal', () => {
     const odd = sequence({ schema: "o'dd", name: 'we"ird\\seq' });
-    const steps = [planSequence(sequence(), state(1n, false, 10n), 'advance'), planSequence(odd, state(1n, false, 4n), 'advance'),
-      planSequence(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
-    expect(setvalStatement(steps)).toBe(
+    const steps = [planSequence(sequence(), state(1n, false, 10n), 'reset'), planSequence(odd, state(1n, false, 4n), 'reset'),
+      planSequence(sequence({ name: 'still' }), state(4n, true, 4n), 'reset')];
+    expect(setvalStatement(steps, 'reset')).toBe(
       'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\n' +
       'FROM (VALUES\n' +
       `  ('"public"."User_id_seq"'::regclass, 11::int8),\n` +
@@ -66,8 +66,19 @@ describe('SQL built by the plan', () => {
       ') AS v(sequence, next_value)');
   });
 
+  it('advance never sets a value below the sequence\'s own next value at the moment of writing', () => {
+    const steps = [planSequence(sequence(), state(1n, false, 10n), 'advance'), planSequence(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
+    expect(setvalStatement(steps, 'advance')).toBe(
+      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
+      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
+      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)\n' +
+      'FROM (VALUES\n' +
+      `  ('"public"."User_id_seq"'::regclass, 11::int8, 1::int8)\n` +
+      ') AS v(sequence, next_value, increment)');
+  });
+
   it('writes nothing when nothing moves', () => {
-    expect(setvalStatement([planSequence(sequence(), state(50n, true, 10n), 'advance')])).toBeNull();
+    expect(setvalStatement([planSequence(sequence(), state(50n, true, 10n), 'advance')], 'advance')).toBeNull();
   });
 
   it('locks each table once, sorted, in a mode that blocks writers only', () => {

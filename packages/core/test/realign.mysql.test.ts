@@ -136,6 +136,7 @@ describe('realign on MariaDB', () => {
     expect((await check(db.url, { exclude: ['one'] })).sequences.map((s) => s.sequence)).toEqual(['two']);
     expect((await check(db.url, { tables: ['plain', 'one'] })).tablesWithoutSequence).toEqual([`${db.name}.plain`]);
     await expect(check(db.url, { tables: ['One'] })).rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown table "One": no such table in the database' });
+    await expect(realign(db.url, { exclude: ['one', 'Two'] })).rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown excluded table "Two": no such table in the database' });
     await expect(check(db.url, { schemas: ['no_such_db'] })).rejects.toMatchObject({ code: 'UNKNOWN_SCHEMA' });
     const server = new URL(db.url);
     server.pathname = '/';

@@ -63,6 +63,16 @@ describe('realign on SQLite', () => {
     expect(insertDefault(file, 'plain')).toBe(10);
   });
 
+  it('an exclusion that names no table fails before anything changes; a real one keeps its table out', async () => {
+    file.db.exec(`CREATE TABLE keep (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO keep (id) VALUES (5); UPDATE sqlite_sequence SET seq = 1;`);
+    await expect(realign(file.url, { exclude: ['Keep'] })).rejects.toMatchObject({
+      code: 'UNKNOWN_TABLE', message: 'unknown excluded table "Keep": no such table in the database',
+    });
+    expect(sqliteSequenceOf(file.db, 'keep')).toBe(1n);
+    expect((await realign(file.url, { exclude: ['main.keep'] })).sequences).toEqual([]);
+    expect(sqliteSequenceOf(file.db, 'keep')).toBe(1n);
+  });
+
   it('reset compacts sqlite_sequence after deletes; advance never lowers it', async () => {
     file.db.exec(`CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, v INT);
       INSERT INTO events (v) VALUES ${Array.from({ length: 10 }, () => '(1)').join(', ')}; DELETE FROM events WHERE id > 5;`);

@@ -64,13 +64,23 @@ describe('safety on PostgreSQL', () => {
     }
   });
 
-  it('dry run returns the exact SQL and changes nothing', async () => {
-    const report = await realign(db.url, { dryRun: true });
-    expect(report.dryRun).toBe(true);
-    expect(report.statements).toContain(
-      'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\nFROM (VALUES\n' +
-      `  ('"public"."items_id_seq"'::regclass, 9::int8),\n  ('"public"."orders_id_seq"'::regclass, 4::int8)\n) AS v(sequence, next_value)`);
+  it('dry run returns the exact SQL realign then sends, apart from the read, and changes nothing', async () => {
+    const dry = await realign(db.url, { dryRun: true });
+    expect(dry.dryRun).toBe(true);
+    expect(dry.statements).toContain(
+      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
+      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
+      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)\n' +
+      'FROM (VALUES\n' +
+      `  ('"public"."items_id_seq"'::regclass, 9::int8, 1::int8),\n  ('"public"."orders_id_seq"'::regclass, 4::int8, 1::int8)\n` +
+      ') AS v(sequence, next_value, increment)');
     expect(await nextValue(db, 'orders_id_seq')).toBe(1n);
+    const dryReset = await realign(db.url, { dryRun: true, mode: 'reset' });
+    expect(dryReset.statements).toContain('SELECT pg_catalog.setval(v.sequence, v.next_value, false)\nFROM (VALUES\n' +
+      `  ('"public"."items_id_seq"'::regclass, 9::int8),\n  ('"public"."orders_id_seq"'::regclass, 4::int8)\n) AS v(sequence, next_value)`);
+    const real = await realign(db.url);
+    expect(real.statements.filter((sql) => !sql.includes('query_to_xml'))).toEqual(dry.statements);
+    expect(await nextValue(db, 'orders_id_seq')).toBe(4n);
   });
 
   it('scopes by table, exclude and schema', async () => {
@@ -89,6 +99,9 @@ describe('safety on PostgreSQL', () => {
     expect(table.message).toBe('unknown table "nope": no such table in the database');
     const schema = await rejection(realign(db.url, { schemas: ['ghost'] }));
     expect(schema).toMatchObject({ code: 'UNKNOWN_SCHEMA', message: 'unknown schema "ghost"' });
+    // A misspelt exclusion must not realign the table it was meant to protect.
+    const excluded = await rejection(realign(db.url, { tables: ['nope'], exclude: ['Items', 'public.items'] }));
+    expect(excluded).toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown table "nope"; unknown excluded table "Items": no such table in the database' });
     expect(await nextValue(db, 'items_id_seq')).toBe(1n);
   });
 

@@ -58,7 +58,7 @@ describe('concurrent writers on PostgreSQL', () => {
     await db.sql(`CREATE TABLE a (id bigserial PRIMARY KEY); INSERT INTO a VALUES (10)`);
     const client = await connect(db.url, 'seqsync-paused');
     const other = await connect(db.url, 'prefetcher');
-    const { queryable, paused, release } = pausingQueryable(client, /LOCK TABLE/);
+    const { queryable, paused, release } = pausingQueryable(client, /^LOCK TABLE /m);
     try {
       const run = realign(queryable);
       await paused;

@@ -85,7 +85,7 @@ describe('faults during realign on the shared PostgreSQL server', () => {
   it('the server ends the session between the locked read and the write (idle_in_transaction_session_timeout): CONNECTION_LOST, nothing changed', async () => {
     const client = await connect(db.url, 'seqsync-idle');
     await client.query(`SET idle_in_transaction_session_timeout = '200ms'`);
-    const { queryable, paused, release } = pausingQueryable(client, /LOCK TABLE/);
+    const { queryable, paused, release } = pausingQueryable(client, /^LOCK TABLE /m);
     const before = await sequenceSnapshot(db);
     try {
       const run = rejection(realign(queryable));

@@ -121,7 +121,7 @@ describe('lock contention on PostgreSQL', () => {
 
   it('while a batch holds its locks, readers go on and writers wait; afterwards the writer gets exactly the next id', async () => {
     const client = await connect(db.url, 'seqsync-paused');
-    const { queryable, paused, release } = pausingQueryable(client, /LOCK TABLE/);
+    const { queryable, paused, release } = pausingQueryable(client, /^LOCK TABLE /m);
     try {
       const run = realign(queryable);
       await paused;
@@ -140,7 +140,7 @@ describe('lock contention on PostgreSQL', () => {
 
   it('two realign runs on the same tables take turns: the second waits for the first and finds nothing left to do', async () => {
     const client = await connect(db.url, 'seqsync-first');
-    const { queryable, paused, release } = pausingQueryable(client, /LOCK TABLE/);
+    const { queryable, paused, release } = pausingQueryable(client, /^LOCK TABLE /m);
     try {
       const first = realign(queryable);
       await paused;

@@ -72,6 +72,20 @@ describe('privileges on PostgreSQL', () => {
     expect(report.sequences.map((s) => s.nextValueAfter)).toEqual([11n, 21n]);
   });
 
+  it('MAINTAIN (PostgreSQL 17+) is enough to lock the tables; older servers have no such privilege and refuse SELECT alone', async () => {
+    const [{ version }] = await db.sql<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
+    await db.sql(`GRANT SELECT ON a, b TO "${role}"; GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
+    if (version >= 170000) {
+      await db.sql(`GRANT MAINTAIN ON a, b TO "${role}"`);
+      expect((await realign(asRole())).sequences.map((s) => s.nextValueAfter)).toEqual([11n, 21n]);
+      expect(await db.sql<{ id: number }>('INSERT INTO a DEFAULT VALUES RETURNING id')).toEqual([{ id: 11 }]);
+    } else {
+      const before = await sequenceSnapshot(db);
+      expect((await rejection(realign(asRole()))).code).toBe('PERMISSION_DENIED');
+      expect(await sequenceSnapshot(db)).toEqual(before);
+    }
+  });
+
   describe('row-level security hiding rows from the role', () => {
     beforeEach(async () => {
       // The role sees ids up to 100; the row with id 150 exists but is invisible to it.

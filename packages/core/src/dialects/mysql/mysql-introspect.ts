@@ -2,7 +2,7 @@ import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
 import type { LiveRead } from './mysql-catalog-sql';
-import { formatTableName } from '../../table-names';
+import { formatTableName, unknownTablesError } from '../../table-names';
 import { SeqsyncError } from '../../errors';
 import { catalogStatement, liveStateSql } from './mysql-catalog-sql';
 import { parseSequenceDefault } from './mysql-sql';
@@ -77,7 +77,8 @@ export interface RawLiveRow { ref: number | string; first: string | null; second
 /** Reads the catalog in one round trip; no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<MysqlCatalog> {
   const named = scope.include ?? [];
-  const { sql, params } = catalogStatement(scope.schemas, named.length > 0 ? [...new Set(named.map((t) => t.name))] : null);
+  const allNamed = [...named, ...scope.exclude];
+  const { sql, params } = catalogStatement(scope.schemas, allNamed.length > 0 ? [...new Set(allNamed.map((t) => t.name))] : null);
   const rows = await db.query<RawCatalogRow>(sql, params);
   const server = rows.find((row) => row.rowKind === 'server');
   if (server === undefined) throw new SeqsyncError('QUERY_FAILED', 'the MySQL catalog query returned no server row');
@@ -112,7 +113,7 @@ export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<Mys
   return {
     serverVersion: server.tableSchema ?? '',
     counters: selected,
-    tablesWithoutSequence: tablesWithoutCounter(named, rows, selected, currentDatabase, scope.schemas),
+    tablesWithoutSequence: tablesWithoutCounter(named, scope.exclude, rows, selected, currentDatabase, scope.schemas),
     autoIncrementStep: { increment: BigInt(server.columnName ?? '1'), offset: BigInt(server.dataType ?? '1') },
   };
 }
@@ -189,9 +190,9 @@ function scopeFilter(scope: MysqlScope, currentDatabase: string | null): (schema
   };
 }
 
-function tablesWithoutCounter(named: readonly QualifiedName[], rows: readonly RawCatalogRow[], counters: readonly MysqlCounter[],
-  currentDatabase: string | null, schemas: readonly string[] | null): string[] {
-  if (named.length === 0) return [];
+function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonly QualifiedName[], rows: readonly RawCatalogRow[],
+  counters: readonly MysqlCounter[], currentDatabase: string | null, schemas: readonly string[] | null): string[] {
+  if (named.length + excluded.length === 0) return [];
   const tables = rows.filter((r) => r.rowKind === 'table').map((r) => ({ schema: r.tableSchema!, table: r.tableName! }));
   const visible = (schema: string) => (schemas !== null ? schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
   const found: { schema: string; table: string }[] = [];
@@ -201,10 +202,10 @@ function tablesWithoutCounter(named: readonly QualifiedName[], rows: readonly Ra
     if (hits.length === 0) unknown.push(name);
     found.push(...hits);
   }
-  if (unknown.length > 0) {
-    const list = unknown.map((t) => JSON.stringify(formatTableName(t))).join(', ');
-    throw new SeqsyncError('UNKNOWN_TABLE', `unknown table${unknown.length > 1 ? 's' : ''} ${list}: no such table in the database`);
-  }
+  // Exclusions match in any database, as scopeFilter applies them.
+  const unknownExcluded = excluded.filter((name) => !tables.some((t) => t.table === name.name && (name.schema === null || t.schema === name.schema)));
+  const error = unknownTablesError(unknown, unknownExcluded);
+  if (error !== null) throw error;
   const fed = new Set(counters.flatMap((c) => c.uses.map((u) => key(u.schema, u.table))));
   return [...new Set(found.filter((t) => !fed.has(key(t.schema, t.table))).map((t) => formatTableName({ schema: t.schema, name: t.table })))];
 }

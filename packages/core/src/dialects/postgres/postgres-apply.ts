@@ -5,7 +5,7 @@ import type { RawLiveRow } from './postgres-introspect';
 import { SeqsyncError } from '../../errors';
 import { liveStateStatement, readLiveState } from './postgres-introspect';
 import { lockStatement, planSequence, setvalStatement } from './postgres-plan';
-import { qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
+import { qualifiedName, sqlInteger } from './postgres-sql';
 
 export interface ApplyBatchOptions {
   readonly mode: Mode;
@@ -19,7 +19,7 @@ export interface ApplyBatchOptions {
  * read MAX/MIN and the sequence positions under the lock, plan again on what was read, setval, commit.
  * Planning on the locked state is what makes the result right under concurrent writers: no insert can
  * change MAX between reading and writing. A session calling nextval() directly is not stopped by a table
- * lock; in advance mode the setval itself accounts for that (see advanceOnlySetvalStatement).
+ * lock; in advance mode the setval itself accounts for that (see setvalStatement).
  *
  * With a multi-statement connection that is two round trips (lock+read, write+commit).
  *
@@ -30,7 +30,7 @@ export interface ApplyBatchOptions {
 export async function applyBatch(connection: Queryable, batch: readonly PostgresSequence[], options: ApplyBatchOptions, ownsTransaction: boolean): Promise<PostgresStep[]> {
   const lock = lockStatement(batch);
   const scripted = connection.multiStatement === true;
-  const live = liveStateStatement(batch, scripted);
+  const live = liveStateStatement(batch);
   const statements = options.statements;
   let previousSettings: PreviousSettings | null = null;
   try {
@@ -51,7 +51,7 @@ export async function applyBatch(connection: Queryable, batch: readonly Postgres
     }
     const states = readLiveState(batch, rows);
     const steps = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, options.mode));
-    const setval = options.mode === 'advance' ? advanceOnlySetvalStatement(steps) : setvalStatement(steps);
+    const setval = setvalStatement(steps, options.mode);
     if (scripted && ownsTransaction) {
       const script = [setval, 'COMMIT'].filter(isStatement);
       statements.push(...script);
@@ -95,26 +95,6 @@ async function lockTimeoutError(connection: Queryable, batch: readonly PostgresS
 }
 
 interface PreviousSettings { lockTimeout: string; rowSecurity: string }
-
-/**
- * setval for advance mode that cannot move a sequence backwards even against a concurrent nextval().
- * The table locks stop inserts, not sessions calling nextval() themselves (ORMs that fetch ids before
- * inserting, triggers, defaults hidden in functions): values they took between our read and our write
- * would be handed out again by a plain setval to the planned value. So the write keeps the greater of the
- * planned value and the sequence's own next value at that moment (pg_sequence_last_value is NULL while
- * is_called is false, i.e. when nothing was taken since, and GREATEST/LEAST ignore NULL). What remains is
- * the instant inside this one statement, between reading the sequence and setting it.
- */
-export function advanceOnlySetvalStatement(steps: readonly PostgresStep[]): string | null {
-  const moving = steps.filter((step) => step.newNextValue !== null);
-  if (moving.length === 0) return null;
-  const rows = moving.map((step) => `  (${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::regclass, ` +
-    `${sqlInteger(step.newNextValue as bigint)}::int8, ${sqlInteger(step.sequence.shape.increment)}::int8)`);
-  return `SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0
-    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)
-    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)
-FROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value, increment)`;
-}
 
 async function run<Row extends object = Record<string, unknown>>(connection: Queryable, statements: string[], sql: string, params?: unknown[]): Promise<Row[]> {
   statements.push(sql);

@@ -34,10 +34,10 @@ export class PostgresDialect implements Dialect<PostgresCatalog> {
       const states = await readWithoutRowSecurity(db, batch);
       const planned = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, request.mode));
       steps.push(...planned);
-      const setval = setvalStatement(planned);
+      const setval = setvalStatement(planned, request.mode);
       if (setval !== null) {
         // What realign would send for this batch (it re-reads the data under the lock first).
-        statements.push('BEGIN', `SET LOCAL lock_timeout = ${sqlInteger(request.lockTimeoutMs)}`,
+        statements.push('BEGIN', `SET LOCAL lock_timeout = ${sqlInteger(request.lockTimeoutMs)}`, 'SET LOCAL row_security = off',
           lockStatement(planned.filter((s) => s.newNextValue !== null).map((s) => s.sequence))!, setval, 'COMMIT');
       }
       request.onProgress?.(index + 1, batches.length);
@@ -72,7 +72,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog> {
  */
 async function readWithoutRowSecurity(db: Queryable, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
   if (db.multiStatement === true && !db.transaction) {
-    const live = liveStateStatement(batch, true);
+    const live = liveStateStatement(batch);
     return readLiveState(batch, await db.query<RawLiveRow>(`SET LOCAL row_security = off;\n${live.sql}`));
   }
   return inTransaction(db, async (tx, owns) => {
@@ -112,7 +112,7 @@ function batchesOf(catalog: PostgresCatalog, request: RunRequest): PostgresSeque
 /**
  * Checked before anything is written, so a missing privilege fails the run with nothing changed
  * rather than after earlier batches committed. setval needs UPDATE on the sequence; a SHARE ROW
- * EXCLUSIVE lock needs UPDATE, DELETE or TRUNCATE on the table.
+ * EXCLUSIVE lock needs UPDATE, DELETE or TRUNCATE on the table (or, from PostgreSQL 17, MAINTAIN).
  */
 function assertPrivileges(sequences: readonly PostgresSequence[], writing: boolean): void {
   const problems: string[] = [];

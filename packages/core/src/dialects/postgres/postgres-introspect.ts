@@ -1,10 +1,11 @@
 import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
-import { formatTableName } from '../../table-names';
+import { formatTableName, unknownTablesError } from '../../table-names';
 import { SeqsyncError } from '../../errors';
+import type { LiveRead } from './postgres-catalog-sql';
 import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
-import { sqlBooleanArray, sqlIntegerArray } from './postgres-sql';
+import { INTEGER_TYPE_RANGES } from '../../sequence-math';
 
 /** Which tables the user asked about. */
 export interface PostgresScope {
@@ -60,13 +61,13 @@ interface RawUseRow {
   lockCapacity: string;
 }
 
-interface RawLiveRow { sequenceOid: string; tableOid: string; attnum: number; extreme: string | null; lastValue: string | null; isCalled: string | null }
+/** One query_to_xml call: its position among the batch's queries and the rows it returned, as XML. */
+interface RawLiveRow { position: number; doc: string | null }
 
 /** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<PostgresCatalog> {
   await assertSchemasExist(db, scope.schemas);
-  const named = scope.include ?? [];
-  const found = named.length > 0 ? await resolveTables(db, named) : [];
+  const found = await resolveTables(db, scope.include ?? [], scope.exclude);
   const rows = await db.query<RawUseRow>(CATALOG_SQL, [
     scope.schemas,
     scope.include === null ? null : scope.include.map((t) => t.schema),
@@ -84,47 +85,64 @@ export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<
 }
 
 /**
- * The live-state query for a batch. `inline` writes the OIDs into the text so the query can ride in a
- * script with the LOCK statement; otherwise they are bind parameters.
+ * The live-state query for a batch: one statement without bind parameters, so the same text rides in a script
+ * with the LOCK statement or goes on its own.
  */
-export function liveStateStatement(batch: readonly PostgresSequence[], inline: boolean): { sql: string; params: unknown[] } {
-  const rows = batch.flatMap((sequence) => sequence.uses.map((use) => ({ sequence, use })));
-  const sequenceOids = rows.map((r) => r.sequence.oid);
-  const tableOids = rows.map((r) => r.use.tableOid);
-  const attnums = rows.map((r) => r.use.attnum);
-  const descending = rows.map((r) => r.sequence.shape.increment < 0n);
-  if (inline) {
-    return {
-      sql: liveStateSql(sqlIntegerArray(sequenceOids.map(BigInt), 'oid'), sqlIntegerArray(tableOids.map(BigInt), 'oid'),
-        sqlIntegerArray(attnums, 'int2'), sqlBooleanArray(descending)),
-      params: [],
-    };
-  }
-  return { sql: liveStateSql('$1::oid[]', '$2::oid[]', '$3::int2[]', '$4::bool[]'), params: [sequenceOids, tableOids, attnums, descending] };
+export function liveStateStatement(batch: readonly PostgresSequence[]): { sql: string; params: unknown[] } {
+  return { sql: liveStateSql(liveReadsOf(batch)), params: [] };
+}
+
+/** The batch's reads in order: one per column, the sequence's position with its first column. */
+function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
+  return batch.flatMap((sequence) => sequence.uses.map((use, index) => ({
+    table: { schema: use.schema, name: use.table },
+    column: use.column,
+    sequence: index === 0 ? { schema: sequence.schema, name: sequence.name } : null,
+    descending: sequence.shape.increment < 0n,
+    integer: INTEGER_TYPE_RANGES[use.columnType] !== undefined,
+  })));
 }
 
 /**
  * Folds the live-state rows into one state per sequence: its position and the data's extreme over all its
  * columns — MAX for ascending sequences (dataMin stays null), MIN for descending ones (dataMax stays null).
+ * A name that now resolves to another table or sequence than the catalog described fails the batch.
  */
 export function readLiveState(batch: readonly PostgresSequence[], rows: readonly RawLiveRow[]): Map<string, PostgresLiveState> {
-  const bySequence = new Map<string, RawLiveRow[]>();
+  const reads = new Map<number, string>();
   for (const row of rows) {
-    const key = String(row.sequenceOid);
-    bySequence.set(key, [...(bySequence.get(key) ?? []), row]);
+    for (const element of (row.doc ?? '').split('</row>')) {
+      const position = xmlValue(element, 'k');
+      if (position !== null) reads.set(Number(position), element);
+    }
   }
   const states = new Map<string, PostgresLiveState>();
+  let position = 0;
   for (const sequence of batch) {
-    const found = bySequence.get(sequence.oid) ?? [];
-    if (found.length !== sequence.uses.length || found.some((row) => row.lastValue === null)) {
-      throw new SeqsyncError('QUERY_FAILED', `sequence ${sequence.schema}.${sequence.name} or a table it feeds vanished while reading it`);
-    }
-    const extremes = found.map((row) => row.extreme).filter((value): value is string => value !== null).map(BigInt);
     const ascending = sequence.shape.increment > 0n;
-    const extreme = extremes.length === 0 ? null : extremes.reduce((a, b) => (ascending ? (b > a ? b : a) : (b < a ? b : a)));
+    let extreme: bigint | null = null;
+    let lastValue: bigint | null = null;
+    let isCalled = false;
+    for (const [index, use] of sequence.uses.entries()) {
+      position += 1;
+      const read = reads.get(position) ?? '';
+      const sameSequence = index > 0 || (xmlValue(read, 's') === sequence.oid && xmlValue(read, 'l') !== null);
+      if (xmlValue(read, 't') !== use.tableOid || !sameSequence) {
+        throw new SeqsyncError('QUERY_FAILED', `sequence ${sequence.schema}.${sequence.name} or table ${use.schema}.${use.table} vanished or was replaced while reading it`);
+      }
+      if (index === 0) {
+        lastValue = BigInt(xmlValue(read, 'l') as string);
+        isCalled = xmlValue(read, 'c') === 'true';
+      }
+      const value = xmlValue(read, 'e');
+      if (value !== null) {
+        const candidate = BigInt(value);
+        if (extreme === null || (ascending ? candidate > extreme : candidate < extreme)) extreme = candidate;
+      }
+    }
     states.set(sequence.oid, {
-      lastValue: BigInt(found[0].lastValue as string),
-      isCalled: found[0].isCalled === 'true',
+      lastValue: lastValue as bigint,
+      isCalled,
       dataMax: ascending ? extreme : null,
       dataMin: ascending ? null : extreme,
     });
@@ -132,9 +150,17 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
   return states;
 }
 
+/** The text of `<name>` in query_to_xml's output; the elements hold integers and booleans only. */
+function xmlValue(doc: string, name: string): string | null {
+  const open = doc.indexOf(`<${name}>`);
+  if (open < 0) return null;
+  const start = open + name.length + 2;
+  return doc.slice(start, doc.indexOf('<', start));
+}
+
 /** Reads the live state of one batch in one round trip, without locks beyond what reading takes. */
 export async function loadLiveState(db: Queryable, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
-  const { sql, params } = liveStateStatement(batch, false);
+  const { sql, params } = liveStateStatement(batch);
   return readLiveState(batch, await db.query<RawLiveRow>(sql, params));
 }
 
@@ -164,18 +190,24 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
   }));
 }
 
-async function resolveTables(db: Queryable, named: readonly QualifiedName[]): Promise<{ schema: string; table: string }[]> {
+/**
+ * Checks every name the user gave, included or excluded, in one round trip (none when no table is named) and
+ * returns the included tables found.
+ */
+async function resolveTables(db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[]): Promise<{ schema: string; table: string }[]> {
+  const named = [...included, ...excluded];
+  if (named.length === 0) return [];
   const rows = await db.query<{ position: number; schema: string; table: string }>(RESOLVE_TABLES_SQL, [
     named.map((t) => t.schema),
     named.map((t) => t.name),
   ]);
   const matched = new Set(rows.map((r) => Number(r.position)));
-  const unknown = named.filter((_, index) => !matched.has(index + 1));
-  if (unknown.length > 0) {
-    const list = unknown.map((t) => JSON.stringify(formatTableName(t))).join(', ');
-    throw new SeqsyncError('UNKNOWN_TABLE', `unknown table${unknown.length > 1 ? 's' : ''} ${list}: no such table in the database`);
-  }
-  return rows;
+  const error = unknownTablesError(
+    included.filter((_, index) => !matched.has(index + 1)),
+    excluded.filter((_, index) => !matched.has(included.length + index + 1)),
+  );
+  if (error !== null) throw error;
+  return rows.filter((r) => Number(r.position) <= included.length);
 }
 
 async function assertSchemasExist(db: Queryable, schemas: readonly string[] | null): Promise<void> {

@@ -31,13 +31,3 @@ export function sqlInteger(value: bigint | number): string {
   if (!/^-?[0-9]+$/.test(text)) throw new SeqsyncError('INVALID_OPTION', `not an integer: ${text}`);
   return text;
 }
-
-/** `ARRAY[1,2]::oid[]` from catalog OIDs, for scripts that cannot bind an array parameter. */
-export function sqlIntegerArray(values: readonly (bigint | number)[], type: 'oid' | 'int2'): string {
-  return `ARRAY[${values.map(sqlInteger).join(',')}]::${type}[]`;
-}
-
-/** `ARRAY[true,false]::bool[]`, for scripts that cannot bind an array parameter. */
-export function sqlBooleanArray(values: readonly boolean[]): string {
-  return `ARRAY[${values.map((value) => (value ? 'true' : 'false')).join(',')}]::bool[]`;
-}

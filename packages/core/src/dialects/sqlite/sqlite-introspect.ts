@@ -1,6 +1,6 @@
 import type { Queryable } from '../../types';
 import type { QualifiedName } from '../../table-names';
-import { formatTableName } from '../../table-names';
+import { formatTableName, unknownTablesError } from '../../table-names';
 import { SeqsyncError } from '../../errors';
 import { createTableKeywords, qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
 
@@ -67,10 +67,9 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
     !scope.exclude.some((name) => matches(name, schema, table)) && (scope.include === null || scope.include.some((name) => matches(name, schema, table)));
   const named = scope.include ?? [];
   const unknown = named.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
-  if (unknown.length > 0) {
-    const list = unknown.map((t) => JSON.stringify(formatTableName(t))).join(', ');
-    throw new SeqsyncError('UNKNOWN_TABLE', `unknown table${unknown.length > 1 ? 's' : ''} ${list}: no such table in the database`);
-  }
+  const unknownExcluded = scope.exclude.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
+  const error = unknownTablesError(unknown, unknownExcluded);
+  if (error !== null) throw error;
   const selected = all.filter((t) => inScope(t.schema, t.table));
   return {
     tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid])).sort((a, b) => compare(key(a.schema, a.table), key(b.schema, b.table))),
