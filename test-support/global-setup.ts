@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { DEFAULT_PG_URL, answers } from './postgres-server';
 
 /**
@@ -41,13 +41,3 @@ export default async function globalSetup(): Promise<void> {
   process.stderr.write(`\nNo PostgreSQL at ${url}; using embedded PostgreSQL on port ${port}.\n`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}

