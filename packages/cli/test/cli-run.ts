@@ -1,10 +1,34 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const BIN = join(__dirname, '..', 'dist', 'bin.js');
 
+export interface Run { code: number | null; stdout: string; stderr: string }
+
 /** Runs the built `seqsync` binary with only PATH and the given variables in its environment. */
-export function seqsync(args: string[], env: Record<string, string> = {}, cwd?: string): { code: number | null; stdout: string; stderr: string } {
+export function seqsync(args: string[], env: Record<string, string> = {}, cwd?: string): Run {
   const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The same, without blocking the event loop: for runs that wait on a lock this process holds. */
+export function seqsyncAsync(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The CLI's failure contract: exit 2, nothing on stdout, exactly one line on stderr. */
+export function expectOneLineFailure(result: Run, expected: string | RegExp): void {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  if (typeof expected === 'string') expect(lines[0]).toBe(expected);
+  else expect(lines[0]).toMatch(expected);
 }

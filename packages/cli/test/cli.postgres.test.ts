@@ -1,13 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
-
-const BIN = join(__dirname, '..', 'dist', 'bin.js');
-
-function seqsync(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { expectOneLineFailure, seqsync } from './cli-run';
 
 /** The built `seqsync` binary against real PostgreSQL: exit codes, output, and nothing changed on error. */
 describe('seqsync CLI on PostgreSQL', () => {
@@ -61,12 +53,7 @@ describe('seqsync CLI on PostgreSQL', () => {
   ])('%j exits 2 with one line on stderr', async (args, expected) => {
     await db.sql(`SELECT setval('"User_id_seq"', 1, false)`);
     const result = seqsync(args, args.includes('--url') || args.length === 1 ? {} : { DATABASE_URL: db.url });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    const lines = result.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    if (typeof expected === 'string') expect(lines[0]).toBe(expected);
-    else expect(lines[0]).toMatch(expected);
+    expectOneLineFailure(result, expected);
     expect(await nextValue(db, '"User_id_seq"')).toBe(1n);
   });
 

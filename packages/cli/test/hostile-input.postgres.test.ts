@@ -1,28 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database';
-
-const BIN = join(__dirname, '..', 'dist', 'bin.js');
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-function seqsync(args: string[], env: Record<string, string> = {}): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** The same, without blocking the event loop: for runs that wait on a lock this process holds. */
-function seqsyncAsync(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { expectOneLineFailure, seqsync, seqsyncAsync, type Run } from './cli-run';
 
 /**
  * The CLI given hostile or mistaken input: every failure exits 2 with exactly one line on stderr, nothing on
@@ -45,12 +23,7 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
   afterAll(() => db.drop());
 
   const expectCleanFailure = async (result: Run, expected: string | RegExp, before: string[]): Promise<void> => {
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    const lines = result.stderr.trimEnd().split('\n');
-    expect(lines).toHaveLength(1);
-    if (typeof expected === 'string') expect(lines[0]).toBe(expected);
-    else expect(lines[0]).toMatch(expected);
+    expectOneLineFailure(result, expected);
     expect(await snapshot()).toEqual(before);
   };
 

@@ -68,3 +68,8 @@ export const INTEGER_TYPE_RANGES: Readonly<Record<string, { min: bigint; max: bi
   integer: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
   bigint: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
 };
+
+/** A value the database sent as text (exact beyond 2^53), or null. */
+export function bigIntOrNull(text: string | null): bigint | null {
+  return text === null ? null : BigInt(text);
+}

@@ -62,3 +62,19 @@ export function unknownTablesError(included: readonly QualifiedName[], excluded:
   ].filter((part): part is string => part !== null);
   return new SeqsyncError('UNKNOWN_TABLE', `${parts.join('; ')}: no such table in the database`);
 }
+
+/** Fails naming every requested schema the database does not have. */
+export function assertSchemasPresent(requested: readonly string[] | null, present: ReadonlySet<string>): void {
+  const missing = (requested ?? []).filter((schema) => !present.has(schema));
+  if (missing.length > 0) throw new SeqsyncError('UNKNOWN_SCHEMA', `unknown schema ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+}
+
+/** One string per (schema, table) for maps and sets; NUL cannot occur in an identifier. */
+export function tableKey(schema: string, name: string): string {
+  return `${schema}\u0000${name}`;
+}
+
+/** Code-unit order, the same on every machine (localeCompare is not), so batches and locks are deterministic. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

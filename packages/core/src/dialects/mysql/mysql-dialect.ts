@@ -5,6 +5,7 @@ import type { MysqlServerSql } from './mysql-apply';
 import type { MysqlStep } from './mysql-plan';
 import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
+import { tableKey } from '../../table-names';
 import { liveStateSql } from './mysql-catalog-sql';
 import { liveReadsOf, loadCatalog, readLiveState } from './mysql-introspect';
 import type { RawLiveRow } from './mysql-introspect';
@@ -114,7 +115,7 @@ export class MysqlDialect implements Dialect<MysqlCatalog>, MysqlServerSql {
   private batchesOf(catalog: MysqlCatalog, request: RunRequest): MysqlCounter[][] {
     const items = catalog.counters.map((counter) => ({
       counter,
-      tables: counter.uses.map((use) => `${use.schema}\u0000${use.table}`),
+      tables: counter.uses.map((use) => tableKey(use.schema, use.table)),
       weight: counter.uses.length,
     }));
     return packBatches(items, Infinity, request.batchSize ?? DEFAULT_BATCH_TABLES).map((batch) => batch.map((item) => item.counter));

@@ -2,7 +2,8 @@ import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
 import type { LiveRead } from './mysql-catalog-sql';
-import { formatTableName, unknownTablesError } from '../../table-names';
+import { assertSchemasPresent, compareText, formatTableName, tableKey, unknownTablesError } from '../../table-names';
+import { bigIntOrNull } from '../../sequence-math';
 import { SeqsyncError } from '../../errors';
 import { catalogStatement, liveStateSql } from './mysql-catalog-sql';
 import { parseSequenceDefault } from './mysql-sql';
@@ -83,9 +84,9 @@ export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<Mys
   const server = rows.find((row) => row.rowKind === 'server');
   if (server === undefined) throw new SeqsyncError('QUERY_FAILED', 'the MySQL catalog query returned no server row');
   const currentDatabase = server.tableName;
-  assertSchemasExist(scope.schemas, rows);
+  assertSchemasPresent(scope.schemas, new Set(rows.filter((r) => r.rowKind === 'schema').map((r) => r.tableSchema!)));
   const inScope = scopeFilter(scope, currentDatabase);
-  const sequences = new Set(rows.filter((r) => r.rowKind === 'sequence').map((r) => key(r.tableSchema!, r.tableName!)));
+  const sequences = new Set(rows.filter((r) => r.rowKind === 'sequence').map((r) => tableKey(r.tableSchema!, r.tableName!)));
   const counters = new Map<string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }>();
   for (const row of rows.filter((r) => r.rowKind === 'column')) {
     const schema = row.tableSchema!;
@@ -94,22 +95,22 @@ export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<Mys
     let counterKey: string;
     let entry: { kind: MysqlCounter['kind']; schema: string; name: string };
     if (/\bauto_increment\b/i.test(row.extra ?? '')) {
-      counterKey = `a\u0000${key(schema, table)}`;
+      counterKey = `a\u0000${tableKey(schema, table)}`;
       entry = { kind: 'auto_increment', schema, name: table };
       addUse(counters, counterKey, entry, { ...use, kind: 'auto_increment' }, inScope(schema, table));
     }
     const feed = parseSequenceDefault(row.columnDefault);
     // Only a default naming an existing sequence is a feed; anything else is an ordinary expression.
-    if (feed !== null && sequences.has(key(feed.schema ?? schema, feed.name))) {
-      counterKey = `s\u0000${key(feed.schema ?? schema, feed.name)}`;
+    if (feed !== null && sequences.has(tableKey(feed.schema ?? schema, feed.name))) {
+      counterKey = `s\u0000${tableKey(feed.schema ?? schema, feed.name)}`;
       entry = { kind: 'sequence', schema: feed.schema ?? schema, name: feed.name };
       addUse(counters, counterKey, entry, { ...use, kind: 'default' }, inScope(schema, table));
     }
   }
   // A sequence is in scope when any table it feeds is; every table it feeds then counts towards its target.
   const selected = [...counters.values()].filter((c) => c.inScope)
-    .map(({ kind, schema, name, uses }) => ({ kind, schema, name, uses: uses.sort((a, b) => compare(key(a.schema, a.table), key(b.schema, b.table)) || compare(a.column, b.column)) }))
-    .sort((a, b) => compare(key(a.schema, a.name), key(b.schema, b.name)) || compare(a.kind, b.kind));
+    .map(({ kind, schema, name, uses }) => ({ kind, schema, name, uses: uses.sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table)) || compareText(a.column, b.column)) }))
+    .sort((a, b) => compareText(tableKey(a.schema, a.name), tableKey(b.schema, b.name)) || compareText(a.kind, b.kind));
   return {
     serverVersion: server.tableSchema ?? '',
     counters: selected,
@@ -140,14 +141,14 @@ export function readLiveState(batch: readonly MysqlCounter[], rows: readonly Raw
     let dataMin: bigint | null = null;
     for (let index = 0; index < counter.uses.length; index += 1, ref += 1) {
       const row = byRef.get(ref);
-      const max = toBigInt(row?.first ?? null);
-      const min = toBigInt(row?.second ?? null);
+      const max = bigIntOrNull(row?.first ?? null);
+      const min = bigIntOrNull(row?.second ?? null);
       if (max !== null && (dataMax === null || max > dataMax)) dataMax = max;
       if (min !== null && (dataMin === null || min < dataMin)) dataMin = min;
     }
     if (counter.kind === 'auto_increment') {
       if (own === undefined) throw vanished(counter);
-      return { kind: 'auto_increment', nextValue: toBigInt(own.first), dataMax, dataMin };
+      return { kind: 'auto_increment', nextValue: bigIntOrNull(own.first), dataMax, dataMin };
     }
     if (own === undefined || own.first === null || own.third === null) throw vanished(counter);
     const [start, increment, minValue, maxValue] = own.third.split(',').map(BigInt);
@@ -206,30 +207,11 @@ function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonl
   const unknownExcluded = excluded.filter((name) => !tables.some((t) => t.table === name.name && (name.schema === null || t.schema === name.schema)));
   const error = unknownTablesError(unknown, unknownExcluded);
   if (error !== null) throw error;
-  const fed = new Set(counters.flatMap((c) => c.uses.map((u) => key(u.schema, u.table))));
-  return [...new Set(found.filter((t) => !fed.has(key(t.schema, t.table))).map((t) => formatTableName({ schema: t.schema, name: t.table })))];
-}
-
-function assertSchemasExist(schemas: readonly string[] | null, rows: readonly RawCatalogRow[]): void {
-  if (schemas === null) return;
-  const present = new Set(rows.filter((r) => r.rowKind === 'schema').map((r) => r.tableSchema));
-  const missing = schemas.filter((s) => !present.has(s));
-  if (missing.length > 0) throw new SeqsyncError('UNKNOWN_SCHEMA', `unknown schema ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+  const fed = new Set(counters.flatMap((c) => c.uses.map((u) => tableKey(u.schema, u.table))));
+  return [...new Set(found.filter((t) => !fed.has(tableKey(t.schema, t.table))).map((t) => formatTableName({ schema: t.schema, name: t.table })))];
 }
 
 function vanished(counter: MysqlCounter): SeqsyncError {
   const what = counter.kind === 'sequence' ? 'sequence' : 'table';
   return new SeqsyncError('QUERY_FAILED', `${what} ${counter.schema}.${counter.name} vanished while reading it`);
-}
-
-function toBigInt(text: string | null): bigint | null {
-  return text === null ? null : BigInt(text);
-}
-
-function key(schema: string, name: string): string {
-  return `${schema}\u0000${name}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

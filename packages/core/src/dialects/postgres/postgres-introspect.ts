@@ -1,7 +1,7 @@
 import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
-import { formatTableName, unknownTablesError } from '../../table-names';
+import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import { SeqsyncError } from '../../errors';
 import type { LiveRead } from './postgres-catalog-sql';
 import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
@@ -76,9 +76,9 @@ export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<
     scope.exclude.map((t) => t.name),
   ]);
   const sequences = groupBySequence(rows);
-  const sequenced = new Set(sequences.flatMap((s) => s.uses.map((u) => `${u.schema}\u0000${u.table}`)));
+  const sequenced = new Set(sequences.flatMap((s) => s.uses.map((u) => tableKey(u.schema, u.table))));
   const tablesWithoutSequence = found
-    .filter((t) => !sequenced.has(`${t.schema}\u0000${t.table}`))
+    .filter((t) => !sequenced.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table }));
   const lockCapacity = rows.length === 0 ? 0 : Number(rows[0].lockCapacity);
   return { sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity };
@@ -213,7 +213,5 @@ async function resolveTables(db: Queryable, included: readonly QualifiedName[], 
 async function assertSchemasExist(db: Queryable, schemas: readonly string[] | null): Promise<void> {
   if (schemas === null || schemas.length === 0) return;
   const rows = await db.query<{ schema: string }>(SCHEMAS_SQL, [schemas]);
-  const present = new Set(rows.map((r) => r.schema));
-  const missing = schemas.filter((s) => !present.has(s));
-  if (missing.length > 0) throw new SeqsyncError('UNKNOWN_SCHEMA', `unknown schema ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+  assertSchemasPresent(schemas, new Set(rows.map((r) => r.schema)));
 }

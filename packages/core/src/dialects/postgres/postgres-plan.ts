@@ -4,6 +4,7 @@ import { decide, nextValueOf } from '../../sequence-decision';
 import { INTEGER_TYPE_RANGES, exhaustionPercent, usableBounds } from '../../sequence-math';
 import { EXHAUSTION_WARNING_PERCENT } from '../../types';
 import { qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
+import { compareText, tableKey } from '../../table-names';
 
 /** One sequence's planned outcome: the report entry plus, when it must move, the value to set. */
 export interface PostgresStep {
@@ -95,10 +96,10 @@ FROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value, increment)`;
 export function lockStatement(sequences: readonly PostgresSequence[]): string | null {
   const tables = new Map<string, string>();
   for (const sequence of sequences) {
-    for (const use of sequence.uses) tables.set(`${use.schema}\u0000${use.table}`, qualifiedName(use.schema, use.table));
+    for (const use of sequence.uses) tables.set(tableKey(use.schema, use.table), qualifiedName(use.schema, use.table));
   }
   if (tables.size === 0) return null;
-  const ordered = [...tables.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, sql]) => sql);
+  const ordered = [...tables.entries()].sort(([a], [b]) => compareText(a, b)).map(([, sql]) => sql);
   return `LOCK TABLE ${ordered.join(', ')} IN SHARE ROW EXCLUSIVE MODE`;
 }
 

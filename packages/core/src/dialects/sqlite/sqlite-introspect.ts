@@ -1,7 +1,7 @@
 import type { Queryable } from '../../types';
 import type { QualifiedName } from '../../table-names';
-import { formatTableName, unknownTablesError } from '../../table-names';
-import { SeqsyncError } from '../../errors';
+import { assertSchemasPresent, compareText, formatTableName, tableKey, unknownTablesError } from '../../table-names';
+import { bigIntOrNull } from '../../sequence-math';
 import { createTableKeywords, qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
 
 /** Which tables the user asked about; `schemas` are attached database names (`main`, …). */
@@ -41,8 +41,7 @@ export interface RawLiveRow { ref: number; first: string | null; second: string 
 /** Reads the schema in two in-process queries: the attached databases, then every table's key columns. */
 export async function loadCatalog(db: Queryable, scope: SqliteScope): Promise<SqliteCatalog> {
   const attached = (await db.query<{ name: string }>(`SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY seq`)).map((r) => r.name);
-  const missing = (scope.schemas ?? []).filter((schema) => !attached.includes(schema));
-  if (missing.length > 0) throw new SeqsyncError('UNKNOWN_SCHEMA', `unknown schema ${missing.map((s) => JSON.stringify(s)).join(', ')}`);
+  assertSchemasPresent(scope.schemas, new Set(attached));
   const schemas = scope.schemas ?? attached;
   const rows = schemas.length === 0 ? [] : await db.query<RawTableRow>(schemas.map((schema) => `
 SELECT ${quoteLiteral(schema)} AS schemaName, m.name AS tableName, m.sql AS sql, p.name AS columnName, p.type AS columnType, p.pk AS pk
@@ -50,7 +49,7 @@ FROM ${quoteIdent(schema)}.sqlite_master m
 LEFT JOIN pragma_table_info(m.name, ${quoteLiteral(schema)}) p ON p.pk > 0
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%'`).join('\nUNION ALL\n'));
   const byTable = new Map<string, RawTableRow[]>();
-  for (const row of rows) byTable.set(key(row.schemaName, row.tableName), [...(byTable.get(key(row.schemaName, row.tableName)) ?? []), row]);
+  for (const row of rows) byTable.set(tableKey(row.schemaName, row.tableName), [...(byTable.get(tableKey(row.schemaName, row.tableName)) ?? []), row]);
   const all: { schema: string; table: string; rowid: SqliteTable | null }[] = [];
   for (const tableRows of byTable.values()) {
     const [first] = tableRows;
@@ -72,7 +71,7 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
   if (error !== null) throw error;
   const selected = all.filter((t) => inScope(t.schema, t.table));
   return {
-    tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid])).sort((a, b) => compare(key(a.schema, a.table), key(b.schema, b.table))),
+    tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid])).sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table))),
     tablesWithoutSequence: named.length === 0 ? [] : selected.filter((t) => t.rowid === null).map((t) => formatTableName({ schema: t.schema, name: t.table })),
   };
 }
@@ -98,7 +97,7 @@ export function readLiveState(tables: readonly SqliteTable[], rows: readonly Raw
   return tables.map((_, index) => {
     const data = byRef.get(index * 2);
     const sequence = byRef.get(index * 2 + 1);
-    return { sequenceValue: toBigInt(sequence?.first ?? null), dataMax: toBigInt(data?.first ?? null), dataMin: toBigInt(data?.second ?? null) };
+    return { sequenceValue: bigIntOrNull(sequence?.first ?? null), dataMax: bigIntOrNull(data?.first ?? null), dataMin: bigIntOrNull(data?.second ?? null) };
   });
 }
 
@@ -110,16 +109,4 @@ export async function loadLiveState(db: Queryable, tables: readonly SqliteTable[
 
 function matches(name: QualifiedName, schema: string, table: string): boolean {
   return name.name === table && (name.schema === null || name.schema === schema);
-}
-
-function toBigInt(text: string | null): bigint | null {
-  return text === null ? null : BigInt(text);
-}
-
-function key(schema: string, name: string): string {
-  return `${schema}\u0000${name}`;
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

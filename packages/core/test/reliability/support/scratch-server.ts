@@ -2,9 +2,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { freePort } from '../../../../../test-support/free-port';
+import { answers } from '../../../../../test-support/postgres-server';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Client } from 'pg';
 import { sleep } from './pg-helpers';
 
 /**
@@ -46,7 +46,7 @@ export class ScratchServer {
     child.once('exit', () => { exited = true; });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && !exited) {
-      if (await accepts(this.url())) return;
+      if (await answers(this.url(), 1_000)) return;
       await sleep(100);
     }
     throw new Error(`scratch PostgreSQL on port ${this.port} did not start`);
@@ -93,19 +93,5 @@ function postgresUser(): { uid: number; gid: number } {
     spawnSync('useradd', ['-g', 'postgres', 'postgres']);
   }
   return { uid: lookup('-u'), gid: lookup('-g') };
-}
-
-async function accepts(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
 }
 
