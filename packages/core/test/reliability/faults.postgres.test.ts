@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 import { realign } from '../../src';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../../test-support/test-database';
 import { connect, pausingQueryable, rejection, sequenceSnapshot, sleep, waitForLockWait, withApplicationName } from './support/pg-helpers';
-import { ScratchServer } from './support/scratch-server';
+import { EmbeddedServer } from '../../../../test-support/embedded-server';
 
 /**
  * Faults in the middle of a run. To hit "mid-apply" deterministically, realign runs with one batch per table
@@ -113,9 +113,9 @@ describe('faults during realign on the shared PostgreSQL server', () => {
 });
 
 describe('server restart and crash during realign (scratch server of the test\'s own)', () => {
-  let server: ScratchServer;
+  let server: EmbeddedServer;
   let blocker: Client | undefined;
-  beforeAll(async () => { server = await ScratchServer.create(); }, 120_000);
+  beforeAll(async () => { server = await EmbeddedServer.create(process.env.SEQSYNC_PG_EMBEDDED); }, 120_000);
   afterAll(() => server?.destroy());
   afterEach(async () => {
     await blocker?.end().catch(() => undefined);
