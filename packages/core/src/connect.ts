@@ -1,11 +1,7 @@
 import type { Dialect, OpenDatabase } from './dialect';
 import type { Queryable } from './types';
 import { SeqsyncError } from './errors';
-import { dialectNameForUrl, dialectNameOf, loadDialect } from './dialects';
-import { fromPgClient, fromPgPool, isPgClient, isPgPool } from './dialects/postgres/pg-adapter';
-import { fromPGlite, isPGlite } from './dialects/postgres/pglite-adapter';
-import { adaptMysql2Connection, fromMysql2Pool, mysql2Target } from './dialects/mysql/mysql2-adapter';
-import { fromBetterSqlite3, isBetterSqlite3 } from './dialects/sqlite/better-sqlite3-adapter';
+import { adaptDriverObject, dialectNameForUrl, dialectOf, loadDialect } from './dialects';
 
 /**
  * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a mysql2
@@ -23,32 +19,19 @@ const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance
 export async function resolveDatabase(db: Database): Promise<ResolvedDatabase> {
   if (typeof db === 'string') {
     const url = parseUrl(db);
-    const dialect = await loadDialect(dialectNameForUrl(url));
-    const opened = await dialect.connect(url);
-    // The connection knows which server it reached (a mysql:// URL may lead to MariaDB).
-    const reached = dialectNameOf(opened.queryable);
-    if (reached === dialect.name) return { ...opened, dialect };
+    const opened = await (await loadDialect(dialectNameForUrl(url))).connect(url);
     try {
-      return { ...opened, dialect: await loadDialect(reached) };
+      // The connection knows which server it reached (a mysql:// URL may lead to MariaDB).
+      return { ...opened, dialect: await dialectOf(opened.queryable) };
     } catch (error) {
       await opened.close();
       throw error;
     }
   }
   if (db === null || typeof db !== 'object') throw new SeqsyncError('INVALID_OPTION', EXPECTED);
-  const queryable = await adaptDriver(db);
-  return { queryable, dialect: await loadDialect(dialectNameOf(queryable)), close: async () => undefined };
-}
-
-async function adaptDriver(db: object): Promise<Queryable> {
-  if (isPgPool(db)) return fromPgPool(db);
-  if (isPgClient(db)) return fromPgClient(db);
-  if (isPGlite(db)) return fromPGlite(db);
-  if (isBetterSqlite3(db)) return fromBetterSqlite3(db);
-  const mysql2 = mysql2Target(db);
-  if (mysql2 !== null) return 'pool' in mysql2 ? fromMysql2Pool(mysql2.pool) : adaptMysql2Connection(mysql2.connection);
-  if (typeof (db as Queryable).query === 'function') return db as Queryable;
-  throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+  const queryable = await adaptDriverObject(db);
+  if (queryable === null) throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+  return { queryable, dialect: await dialectOf(queryable), close: async () => undefined };
 }
 
 /**
@@ -76,6 +59,7 @@ export function redactUrl(text: string): string {
 export function countRoundTrips(db: Queryable, counter: { count: number }): Queryable {
   const wrap = (inner: Queryable): Queryable => ({
     dialect: inner.dialect,
+    serverVersion: inner.serverVersion,
     multiStatement: inner.multiStatement,
     query: (sql, params) => {
       counter.count += 1;

@@ -37,3 +37,13 @@ export class SeqsyncError extends Error {
 export function isSeqsyncError(error: unknown): error is SeqsyncError {
   return error instanceof SeqsyncError;
 }
+
+/**
+ * An error in the shape every dialect's translation reads — a driver's own `code` (a PostgreSQL SQLSTATE such
+ * as `55P03`, a MySQL/MariaDB error number such as `1205`, a SQLite name such as `SQLITE_BUSY`) and message —
+ * for libraries that wrap the driver's error in their own (Prisma's P2010 keeps the code in `meta`). Hand it to
+ * core from a Queryable's `query`; the wrapping error stays reachable as `cause`.
+ */
+export function driverError(code: string, message: string, cause?: unknown): Error & { code: string } {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
+}

@@ -41,8 +41,13 @@ export function parseTableName(input: string): QualifiedName {
   throw invalid(input, 'use table or schema.table');
 }
 
+/**
+ * The inverse of {@link parseTableName}: a part is quoted only where it would otherwise be read differently
+ * (it holds a dot or starts with a double quote), so `User` and `billing.Invoice` stay as users write them.
+ */
 export function formatTableName(name: QualifiedName): string {
-  return name.schema === null ? name.name : `${name.schema}.${name.name}`;
+  const part = (text: string) => (text.includes('.') || text.startsWith('"') ? `"${text.replace(/"/g, '""')}"` : text);
+  return name.schema === null ? part(name.name) : `${part(name.schema)}.${part(name.name)}`;
 }
 
 function invalid(input: string, why: string): SeqsyncError {

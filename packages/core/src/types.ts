@@ -5,8 +5,17 @@
  * const db: Queryable = { query: async (sql, params) => (await client.query(sql, params)).rows };
  */
 export interface Queryable {
-  /** Which database this connection talks to (`postgres`, `mysql`, `mariadb`, `sqlite`); default `postgres`. */
+  /**
+   * Which database this connection talks to: `postgres` (the default), `mysql`, `mariadb`, `sqlite`, or a
+   * driver's or ORM's name for one of them (`pg`, `postgresql`, `mysql2`, `better-sqlite3`, …). For MySQL and
+   * MariaDB the server decides, whichever of the two is declared.
+   */
   readonly dialect?: string;
+  /**
+   * The server's version string when the connection already knows it (mysql2 keeps MariaDB's greeting,
+   * `5.5.5-10.11.19-MariaDB`); otherwise seqsync asks the server once where the answer matters.
+   */
+  readonly serverVersion?: string;
   /**
    * Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and returns the rows of its last statement.
    * Parameters use the database's own placeholders: `$1`…`$n` for PostgreSQL, `?` for MySQL/MariaDB and SQLite.

@@ -1,4 +1,4 @@
-import { parseTableName } from '../src/table-names';
+import { formatTableName, parseTableName } from '../src/table-names';
 import { packBatches } from '../src/batches';
 import { quoteIdent, quoteLiteral } from '../src/dialects/postgres/postgres-sql';
 
@@ -12,6 +12,19 @@ describe('parseTableName', () => {
 
   it.each(['a.b.c', '"open', 'a.', ''])('rejects %j with a clear error', (input) => {
     expect(() => parseTableName(input)).toThrow(/invalid table name/);
+  });
+});
+
+describe('formatTableName', () => {
+  it.each([
+    [{ schema: null, name: 'User' }, 'User'],
+    [{ schema: 'billing', name: 'Invoice' }, 'billing.Invoice'],
+    [{ schema: null, name: 'odd.name' }, '"odd.name"'],
+    [{ schema: 'my.schema', name: '"quoted"' }, '"my.schema"."""quoted"""'],
+    [{ schema: 'a b', name: 'Na"me' }, 'a b.Na"me'],
+  ])('%j is written as %s, which parseTableName reads back as the same name', (name, text) => {
+    expect(formatTableName(name)).toBe(text);
+    expect(parseTableName(text)).toEqual(name);
   });
 });
 

@@ -13,7 +13,8 @@ export function translateMysqlError(error: unknown, context: { phase: 'connect' 
   if (error instanceof SeqsyncError) return error;
   const driverError = (error ?? {}) as DriverError;
   const code = driverError.code ?? '';
-  const errno = driverError.errno ?? 0;
+  // mysql2 sets `errno`; an error built with core's driverError() carries the number as its `code`.
+  const errno = driverError.errno ?? (/^[0-9]+$/.test(code) ? Number(code) : 0);
   const message = driverError.sqlMessage ?? driverError.message ?? String(error);
   const committedBatches = context.committedBatches ?? 0;
   if (context.phase === 'connect' && (CONNECTION.has(errno) || CONNECTION_CODES.has(code))) {

@@ -28,13 +28,14 @@ export function mysql2Target(value: object): { connection: Mysql2ConnectionLike 
 }
 
 /**
- * A mysql2 connection as a Queryable. `dialect` comes from the server's own greeting (MariaDB announces
- * itself in its version string), so a mysql:// URL or knex's mysql2 client reaching MariaDB gets MariaDB's
- * dialect. Scripts are possible only when the connection was opened with `multipleStatements`.
+ * A mysql2 connection as a Queryable. It passes on the version string of the server's greeting (MariaDB
+ * announces itself there), from which core tells MySQL from MariaDB without a query. Scripts are possible
+ * only when the connection was opened with `multipleStatements`.
  */
 export function fromMysql2Connection(connection: Mysql2ConnectionLike): Queryable {
   return {
-    dialect: isMariadbConnection(connection) ? 'mariadb' : 'mysql',
+    dialect: 'mysql',
+    serverVersion: greetingVersion(connection),
     multiStatement: connection.config?.multipleStatements === true,
     query: <Row extends object>(sql: string, params?: readonly unknown[]) => runQuery<Row>(connection, sql, params),
   };
@@ -56,10 +57,11 @@ export async function adaptMysql2Connection(connection: Mysql2ConnectionLike): P
 /** A mysql2 pool: catalog reads go to any connection, each batch leases one for its whole transaction. */
 export async function fromMysql2Pool(pool: Mysql2PoolLike): Promise<Queryable> {
   // Leasing one connection tells which server the pool reaches; a pool opens it lazily otherwise.
-  const dialect = await withConnection(pool, async (connection) => fromMysql2Connection(connection).dialect)
+  const serverVersion = await withConnection(pool, async (connection) => greetingVersion(connection))
     .catch((error: unknown) => { throw translateMysqlError(error, { phase: 'connect' }); });
   return {
-    dialect,
+    dialect: 'mysql',
+    serverVersion,
     multiStatement: pool.config?.connectionConfig?.multipleStatements === true,
     query: <Row extends object>(sql: string, params?: readonly unknown[]) =>
       withConnection(pool, (connection) => runQuery<Row>(connection, sql, params)),
@@ -68,9 +70,8 @@ export async function fromMysql2Pool(pool: Mysql2PoolLike): Promise<Queryable> {
 }
 
 /** MariaDB's greeting reads e.g. `5.5.5-10.11.19-MariaDB`; mysql2 keeps it on the connection after the handshake. */
-export function isMariadbConnection(connection: object): boolean {
-  const handshake = (connection as { _handshakePacket?: { serverVersion?: string } })._handshakePacket;
-  return /mariadb/i.test(handshake?.serverVersion ?? '');
+function greetingVersion(connection: object): string | undefined {
+  return (connection as { _handshakePacket?: { serverVersion?: string } })._handshakePacket?.serverVersion;
 }
 
 async function withConnection<T>(pool: Mysql2PoolLike, fn: (connection: Mysql2ConnectionLike) => Promise<T>): Promise<T> {
