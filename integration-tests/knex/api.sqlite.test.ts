@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
 import { checkSequences, realignSequences } from '@seqsync/knex';
-import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../test-support/sqlite-database';
 
 /** realignSequences / checkSequences through knex's better-sqlite3 client, on a real SQLite file. */
 describe('realignSequences(knex) on SQLite through the better-sqlite3 client', () => {

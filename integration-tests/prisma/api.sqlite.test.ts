@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import type { SqliteTestFile } from '../../test-support/mysql-database';
+import type { SqliteTestFile } from '../../test-support/sqlite-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
 import type { PrismaReport, PrismaSchemaMetadata } from '@seqsync/prisma';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { checkSequences, prismaQueryable, realignSequences, seqsyncExtension } from '@seqsync/prisma';
-import { createSqliteFile, sqliteSequenceOf } from '../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf } from '../../test-support/sqlite-database';
 import { migrationScripts, preparePrismaProject } from './support/prisma-project';
 
 /**

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Column, DataSource, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 import { checkSequences, realignSequences } from '@seqsync/typeorm';
-import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../test-support/sqlite-database';
 
 @Entity()
 class Article {

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../../test-support/sqlite-database';
 import { seqsync } from './cli-run';
 
 /** The built `seqsync` binary on a real SQLite file through sqlite: and file: URLs. */

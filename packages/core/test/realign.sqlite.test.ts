@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { check, realign, type Queryable } from '../src';
 import { quoteIdent } from '../src/dialects/sqlite/sqlite-sql';
-import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../../test-support/sqlite-database';
 
 function insertDefault(file: SqliteTestFile, table: string): number {
   return Number(file.db.prepare(`INSERT INTO ${table} DEFAULT VALUES`).run().lastInsertRowid);
