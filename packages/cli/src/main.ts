@@ -3,6 +3,7 @@ import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { CHECK_HELP, MAIN_HELP, REALIGN_HELP } from './help';
 import { EXIT_BEHIND, EXIT_OK, describeError } from './exit-codes';
 import { formatCheck, formatRealign, toJson } from './format';
+import { VERSION } from './version';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface Io {
@@ -13,7 +14,6 @@ export interface Io {
   readonly stderrIsTty: boolean;
 }
 
-const VERSION = '0.1.0';
 /** Below this many batches there is nothing worth a progress line. */
 const PROGRESS_MIN_BATCHES = 2;
 
