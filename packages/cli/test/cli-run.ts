@@ -1,13 +1,20 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 
-const BIN = join(__dirname, '..', 'dist', 'bin.js');
+/** Built from the current source by jest's global setup (test-support/cli-build.ts), never a leftover dist/. */
+const BIN = cliBin();
+
+function cliBin(): string {
+  const bin = process.env.SEQSYNC_CLI_BIN;
+  if (bin === undefined) throw new Error('SEQSYNC_CLI_BIN is not set: run the CLI tests through jest, whose global setup builds the binary');
+  return bin;
+}
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 
 /** Runs the built `seqsync` binary with only PATH and the given variables in its environment. */
 export function seqsync(args: string[], env: Record<string, string> = {}, cwd?: string): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args],
+    { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
