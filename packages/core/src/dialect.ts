@@ -1,6 +1,7 @@
 import type { Mode, Queryable, SequenceReport } from './types';
 import type { QualifiedName } from './table-names';
 import type { SeqsyncError } from './errors';
+import type { DialectName } from './dialects';
 
 /** A connection seqsync opened or adapted, and how to let go of it. */
 export interface OpenDatabase {
@@ -27,22 +28,69 @@ export interface DialectResult {
   readonly batches: number;
 }
 
+/** One statement; bound parameters keep it out of multi-statement scripts, which cannot carry them. */
+export type Statement = string | { readonly sql: string; readonly params: readonly unknown[] };
+
+/** What planning one counter produced: its report, plus whatever the dialect's writer needs. */
+export interface PlannedStep {
+  readonly report: SequenceReport;
+}
+
 /**
- * One database's way of doing the three jobs. `introspect` and `inspect` only read; `apply` is the one
- * writer. The pure planning each of them uses lives in the dialect's `*-plan.ts`.
+ * One connection inside one transaction, as the runner hands it to a dialect for one batch. Whether the
+ * transaction is seqsync's own or a caller's (an ORM's `$transaction`, a migration's) is decided by the
+ * runner; the dialect places `begin()` and `commit()` in its scripts, which are empty inside a caller's
+ * transaction, and the runner rolls back a failed batch of its own.
  */
-export interface Dialect<Catalog = unknown> {
-  readonly name: string;
+export interface BatchConnection {
+  readonly queryable: Queryable;
+  readonly ownsTransaction: boolean;
+  /** True when `send` can carry several statements in one round trip. */
+  readonly scripted: boolean;
+  /** The statements that open seqsync's transaction; none inside a caller's. */
+  begin(): string[];
+  /** `COMMIT` for seqsync's transaction; none inside a caller's, whose own commit decides. */
+  commit(): string[];
+  /**
+   * Sends statements in order and returns the rows of the last one: as one script when the connection takes
+   * scripts and nothing is bound, else one by one. Each is recorded for the report.
+   */
+  send<Row extends object = Record<string, unknown>>(statements: readonly Statement[]): Promise<Row[]>;
+}
+
+/**
+ * What one database supplies; everything the same for every database — batches, transactions, rollback,
+ * progress, failure reports with the batches already committed — lives once, in runner.ts. The three jobs:
+ * `introspect` reads the catalog, `plan` (in the dialect's `*-plan.ts`) is pure, `writeBatch` is the one
+ * writer.
+ */
+export interface Dialect<Catalog = unknown, Counter = unknown, Step extends PlannedStep = PlannedStep> {
+  readonly name: DialectName;
+  /** What opens seqsync's own transaction for a batch (`BEGIN`, `BEGIN IMMEDIATE`, …). */
+  readonly beginStatements: readonly string[];
   /** Quotes an identifier the way this database reads it back verbatim. */
   quoteIdent(identifier: string): string;
   /** Opens a connection for a URL of this dialect, loading its driver lazily. */
   connect(url: URL): Promise<OpenDatabase>;
   /** Read-only: the counters in scope and what they feed, from the catalog. */
   introspect(db: Queryable, request: RunRequest): Promise<Catalog>;
-  /** Read-only: live state and the plan built from it (check, dry run). */
-  inspect(db: Queryable, catalog: Catalog, request: RunRequest): Promise<DialectResult>;
-  /** Writes the plan, batch by batch, re-planning each batch on state read under its locks. */
-  apply(db: Queryable, catalog: Catalog, request: RunRequest): Promise<DialectResult>;
-  /** Turns a driver error into a SeqsyncError naming what failed. */
+  /** Tables named in the request that exist but that no counter feeds. */
+  tablesWithoutSequence(catalog: Catalog): readonly string[];
+  /** Fails, before anything is read or written, when a privilege the run needs is missing. */
+  assertPrivileges(catalog: Catalog, writing: boolean): void;
+  /** The counters in batches, one transaction each; how much one may hold is the database's limit to know. */
+  batches(catalog: Catalog, request: RunRequest): readonly (readonly Counter[])[];
+  /** Read-only (check, dry run): one batch's live state, without write locks, planned. */
+  inspectBatch(connection: BatchConnection, catalog: Catalog, batch: readonly Counter[], request: RunRequest): Promise<Step[]>;
+  /** What `writeBatch` would send for these steps; a dry run prints it. */
+  previewStatements(steps: readonly Step[], request: RunRequest): string[];
+  /** The one writer: locks one batch, reads it again under the locks, plans on that, writes, commits. */
+  writeBatch(connection: BatchConnection, catalog: Catalog, batch: readonly Counter[], request: RunRequest): Promise<Step[]>;
+  /**
+   * A lock timeout in a batch, after its rollback, as an error naming what was waited for. `connection` is null
+   * when it cannot be asked (inside a caller's transaction, which the failure aborted).
+   */
+  explainLockTimeout(connection: Queryable | null, batch: readonly Counter[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError>;
+  /** Turns a driver error into a SeqsyncError naming what failed; `committedBatches` is set while applying. */
   translateError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError;
 }

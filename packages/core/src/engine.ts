@@ -2,6 +2,7 @@ import type { Options, Report } from './types';
 import type { Database } from './connect';
 import { countRoundTrips, resolveDatabase } from './connect';
 import { toRunRequest } from './options';
+import { runBatches } from './runner';
 
 /**
  * Moves every key sequence in scope past the data, so the next ordinary insert cannot collide.
@@ -32,18 +33,9 @@ async function run(db: Database, options: Options, readOnly: boolean): Promise<R
   const request = toRunRequest(options);
   const opened = await resolveDatabase(db);
   const counter = { count: 0 };
-  const queryable = countRoundTrips(opened.queryable, counter);
-  const { dialect } = opened;
   try {
-    const catalog = await dialect.introspect(queryable, request).catch((error: unknown) => {
-      throw dialect.translateError(error, { phase: 'run' });
-    });
-    const result = readOnly
-      ? await dialect.inspect(queryable, catalog, request).catch((error: unknown) => {
-        throw dialect.translateError(error, { phase: 'run' });
-      })
-      : await dialect.apply(queryable, catalog, request);
-    return { dialect: dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
+    const result = await runBatches(opened.dialect, countRoundTrips(opened.queryable, counter), request, readOnly);
+    return { dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
   } finally {
     await opened.close();
   }

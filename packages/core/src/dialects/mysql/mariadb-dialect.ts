@@ -1,4 +1,3 @@
-import { SeqsyncError } from '../../errors';
 import { MysqlDialect } from './mysql-dialect';
 
 /**
@@ -8,7 +7,7 @@ import { MysqlDialect } from './mysql-dialect';
  * them back with ALTER SEQUENCE … RESTART.
  */
 export class MariadbDialect extends MysqlDialect {
-  override readonly name: string = 'mariadb';
+  override readonly name = 'mariadb';
 
   /** MariaDB's information_schema.TABLES.AUTO_INCREMENT is always read from the engine: nothing to set. */
   override liveReadSetup(): string[] {
@@ -22,12 +21,5 @@ export class MariadbDialect extends MysqlDialect {
   override groupDdl(statements: readonly string[]): string[] {
     if (statements.length <= 1) return [...statements];
     return [`BEGIN NOT ATOMIC\n  ${statements.join(';\n  ')};\nEND`];
-  }
-
-  protected override assertServer(serverVersion: string): void {
-    if (!/mariadb/i.test(serverVersion)) {
-      throw new SeqsyncError('UNSUPPORTED_DATABASE',
-        `the server is MySQL (${serverVersion}) but the connection was declared MariaDB: use a mysql:// URL or a Queryable with dialect "mysql"`);
-    }
   }
 }

@@ -1,13 +1,14 @@
-import type { Mode, Queryable } from '../../types';
-import type { MysqlCounter, RawLiveRow } from './mysql-introspect';
+import type { Mode } from '../../types';
+import type { BatchConnection } from '../../dialect';
+import type { MysqlCounter, MysqlLiveState, RawLiveRow } from './mysql-introspect';
 import type { AutoIncrementStep, MysqlStep } from './mysql-plan';
 import { SeqsyncError } from '../../errors';
 import { liveStateSql } from './mysql-catalog-sql';
 import { liveReadsOf, readLiveState } from './mysql-introspect';
 import { ddlStatements, planCounter, setvalStatement, settleSetval } from './mysql-plan';
-import { qualifiedName, sqlInteger } from './mysql-sql';
+import { sqlInteger } from './mysql-sql';
 
-/** What differs between servers of the MySQL family when a batch is written (see MariadbDialect). */
+/** What differs between servers of the MySQL family when a batch is read or written (see MariadbDialect). */
 export interface MysqlServerSql {
   /** Statements that make the live-state read exact on this server, sent before it. */
   liveReadSetup(serverVersion: string): string[];
@@ -15,14 +16,15 @@ export interface MysqlServerSql {
   groupDdl(statements: readonly string[]): string[];
 }
 
-export interface ApplyBatchOptions {
+export interface WriteBatchOptions {
   readonly mode: Mode;
   readonly lockTimeoutMs: number;
   readonly serverVersion: string;
   readonly autoIncrementStep: AutoIncrementStep;
-  /** Every statement sent is appended here, for the report. */
-  readonly statements: string[];
 }
+
+/** Puts the caller's lock waits back (kept in user variables by the first statement of a batch). */
+const RESTORE_TIMEOUTS = 'SET SESSION lock_wait_timeout = @seqsync_lock_wait_timeout, SESSION innodb_lock_wait_timeout = @seqsync_innodb_lock_wait_timeout';
 
 /**
  * The only code that writes. One batch:
@@ -42,35 +44,32 @@ export interface ApplyBatchOptions {
  * Inside a transaction the caller owns there is no START/COMMIT of ours, and DDL is refused before anything
  * is written: MySQL would commit the caller's transaction in the middle of it.
  */
-export async function applyBatch(connection: Queryable, batch: readonly MysqlCounter[], options: ApplyBatchOptions,
-  ownsTransaction: boolean, server: MysqlServerSql): Promise<MysqlStep[]> {
-  const scripted = connection.multiStatement === true;
+export async function writeBatch(connection: BatchConnection, batch: readonly MysqlCounter[], options: WriteBatchOptions,
+  server: MysqlServerSql): Promise<MysqlStep[]> {
   const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
-  const read = liveStateSql(liveReadsOf(batch), true);
-  const begin = [
+  const open = [
     // innodb_lock_wait_timeout bounds the row locks of FOR UPDATE, lock_wait_timeout the metadata locks of DDL;
     // both are whole seconds. The caller's values are kept in user variables and put back at the end.
     'SET @seqsync_lock_wait_timeout = @@SESSION.lock_wait_timeout, @seqsync_innodb_lock_wait_timeout = @@SESSION.innodb_lock_wait_timeout, '
       + `SESSION lock_wait_timeout = ${sqlInteger(seconds)}, SESSION innodb_lock_wait_timeout = ${sqlInteger(seconds)}`,
     ...server.liveReadSetup(options.serverVersion),
-    ...(ownsTransaction ? ['SET TRANSACTION ISOLATION LEVEL REPEATABLE READ', 'START TRANSACTION'] : []),
+    ...connection.begin(),
+    liveStateSql(liveReadsOf(batch), true),
   ];
-  const restore = 'SET SESSION lock_wait_timeout = @seqsync_lock_wait_timeout, SESSION innodb_lock_wait_timeout = @seqsync_innodb_lock_wait_timeout';
   let finished = false;
   try {
-    const rows = await send<RawLiveRow>(connection, options.statements, [...begin, read], scripted, (ddl) => [...ddl]);
-    const states = readLiveState(batch, rows);
+    const states = readLiveState(batch, await connection.send<RawLiveRow>(open));
     let steps = batch.map((counter, index) => planCounter(counter, states[index], options.mode, options.autoIncrementStep));
     const ddl = ddlStatements(steps);
-    if (!ownsTransaction && ddl.length > 0) {
+    if (!connection.ownsTransaction && ddl.length > 0) {
       throw new SeqsyncError('INVALID_OPTION',
         `${ddl[0].replace(/ (AUTO_INCREMENT =|RESTART WITH) .*$/, '')} is DDL, and MySQL/MariaDB commit an open transaction before any DDL: `
         + 'run realign with { mode: "reset" } outside the transaction. Nothing was changed.');
     }
     const setval = setvalStatement(steps);
-    const write = [setval, ownsTransaction ? 'COMMIT' : null, ...ddl, restore, setval === null ? null : 'SELECT @seqsync_setval AS setval']
-      .filter((sql): sql is string => sql !== null);
-    const results = await send<{ setval: string | null }>(connection, options.statements, write, scripted, (s) => server.groupDdl(s));
+    const write = [...(setval === null ? [] : [setval]), ...connection.commit(), ...ddl, RESTORE_TIMEOUTS,
+      ...(setval === null ? [] : ['SELECT @seqsync_setval AS setval'])];
+    const results = await connection.send<{ setval: string | null }>(connection.scripted ? write : groupDdlRuns(write, server));
     finished = true;
     if (setval !== null) {
       const outcomes = (results[0]?.setval ?? '').split(',');
@@ -80,48 +79,28 @@ export async function applyBatch(connection: Queryable, batch: readonly MysqlCou
     }
     return steps;
   } catch (error) {
-    if (!finished) {
-      if (ownsTransaction) await connection.query('ROLLBACK').catch(() => undefined);
-      await connection.query(restore).catch(() => undefined);
-    }
-    if (isLockTimeout(error)) throw lockTimeoutError(batch, options.lockTimeoutMs, error);
+    if (!finished) await connection.queryable.query(RESTORE_TIMEOUTS).catch(() => undefined);
     throw error;
   }
 }
 
 /**
- * Sends statements as one script when the connection takes scripts; otherwise one by one, with runs of DDL
- * grouped by `group` (MariaDB folds them into one compound statement). Returns the last statement's rows.
+ * The unlocked read of check and dry runs: the setup and the read share one connection (the runner's), since a
+ * session setting made on one pooled connection does not reach another.
  */
-async function send<Row extends object>(connection: Queryable, statements: string[], sqls: readonly string[], scripted: boolean,
-  group: (ddl: readonly string[]) => string[]): Promise<Row[]> {
-  if (scripted) {
-    statements.push(...sqls);
-    return connection.query<Row>(sqls.join(';\n'));
-  }
+export async function readBatch(connection: BatchConnection, batch: readonly MysqlCounter[], setup: readonly string[]): Promise<MysqlLiveState[]> {
+  return readLiveState(batch, await connection.send<RawLiveRow>([...setup, liveStateSql(liveReadsOf(batch), false)]));
+}
+
+/** Without scripts, runs of DDL travel as the server allows (MariaDB folds them into one compound statement). */
+function groupDdlRuns(statements: readonly string[], server: MysqlServerSql): string[] {
   const units: string[] = [];
   let ddl: string[] = [];
-  for (const sql of sqls) {
+  for (const sql of statements) {
     if (/^ALTER /.test(sql)) { ddl.push(sql); continue; }
-    if (ddl.length > 0) { units.push(...group(ddl)); ddl = []; }
+    if (ddl.length > 0) { units.push(...server.groupDdl(ddl)); ddl = []; }
     units.push(sql);
   }
-  if (ddl.length > 0) units.push(...group(ddl));
-  let rows: Row[] = [];
-  for (const sql of units) {
-    statements.push(sql);
-    rows = await connection.query<Row>(sql);
-  }
-  return rows;
-}
-
-function isLockTimeout(error: unknown): boolean {
-  const code = (error as { errno?: number; code?: string } | null)?.errno;
-  return code === 1205 || (error as { code?: string } | null)?.code === 'ER_LOCK_WAIT_TIMEOUT';
-}
-
-function lockTimeoutError(batch: readonly MysqlCounter[], timeoutMs: number, cause: unknown): SeqsyncError {
-  const tables = [...new Set(batch.flatMap((counter) => counter.uses.map((use) => qualifiedName(use.schema, use.table))))];
-  return new SeqsyncError('LOCK_TIMEOUT',
-    `lock timeout after ${timeoutMs} ms waiting for table ${tables.join(', ')}: another session holds a lock on it; nothing in this batch was changed`, { cause });
+  if (ddl.length > 0) units.push(...server.groupDdl(ddl));
+  return units;
 }

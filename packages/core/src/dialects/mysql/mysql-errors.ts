@@ -10,6 +10,7 @@ const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', '
 
 /** The one place a MySQL/MariaDB or socket error becomes a SeqsyncError with a code. */
 export function translateMysqlError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError {
+  // Raised inside a batch; the runner adds the batch count.
   if (error instanceof SeqsyncError) return error;
   const driverError = (error ?? {}) as DriverError;
   const code = driverError.code ?? '';

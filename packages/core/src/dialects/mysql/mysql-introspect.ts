@@ -159,11 +159,6 @@ export function readLiveState(batch: readonly MysqlCounter[], rows: readonly Raw
   });
 }
 
-/** Reads one batch's live state in one round trip, without locks (check, dry run). */
-export async function loadLiveState(db: Queryable, batch: readonly MysqlCounter[]): Promise<MysqlLiveState[]> {
-  return readLiveState(batch, await db.query<RawLiveRow>(liveStateSql(liveReadsOf(batch), false)));
-}
-
 function addUse(
   counters: Map<string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }>,
   counterKey: string, entry: { kind: MysqlCounter['kind']; schema: string; name: string }, use: MysqlColumnUse, inScope: boolean,

@@ -1,17 +1,29 @@
 import type { Mode, Queryable } from '../../types';
-import type { PostgresSequence } from './postgres-introspect';
+import type { BatchConnection, Statement } from '../../dialect';
+import type { PostgresLiveState, PostgresSequence, RawLiveRow } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
-import type { RawLiveRow } from './postgres-introspect';
 import { SeqsyncError } from '../../errors';
 import { liveStateStatement, readLiveState } from './postgres-introspect';
 import { lockStatement, planSequence, setvalStatement } from './postgres-plan';
 import { qualifiedName, sqlInteger } from './postgres-sql';
 
-export interface ApplyBatchOptions {
-  readonly mode: Mode;
-  readonly lockTimeoutMs: number;
-  /** Every statement sent is appended here, for the report. */
-  readonly statements: string[];
+/**
+ * The session settings of a batch inside a transaction seqsync does not own (or on a connection that takes no
+ * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only.
+ */
+const SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
+  + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", '
+  + 'pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', \'off\', true)';
+const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true)';
+const READ_SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'row_security\') AS "rowSecurity", '
+  + 'pg_catalog.set_config(\'row_security\', \'off\', true)';
+const READ_RESTORE_SQL = 'SELECT pg_catalog.set_config(\'row_security\', $1, true)';
+
+interface PreviousSettings { lockTimeout: string; rowSecurity: string }
+
+/** The settings every batch of seqsync's own runs under, as plain statements a script can carry. */
+function ownSettings(lockTimeoutMs: number): string[] {
+  return [`SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, 'SET LOCAL row_security = off'];
 }
 
 /**
@@ -27,80 +39,67 @@ export interface ApplyBatchOptions {
  * below the real data and set the sequence into existing keys. With it off, such a read fails naming the
  * table instead (PERMISSION_DENIED), and the batch changes nothing.
  */
-export async function applyBatch(connection: Queryable, batch: readonly PostgresSequence[], options: ApplyBatchOptions, ownsTransaction: boolean): Promise<PostgresStep[]> {
+export async function writeBatch(connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number): Promise<PostgresStep[]> {
   const lock = lockStatement(batch);
-  const scripted = connection.multiStatement === true;
-  const live = liveStateStatement(batch);
-  const statements = options.statements;
-  let previousSettings: PreviousSettings | null = null;
-  try {
-    let rows: RawLiveRow[];
-    if (scripted && ownsTransaction) {
-      const script = ['BEGIN', `SET LOCAL lock_timeout = ${sqlInteger(options.lockTimeoutMs)}`, 'SET LOCAL row_security = off', lock, live.sql].filter(isStatement);
-      statements.push(...script);
-      rows = await connection.query<RawLiveRow>(script.join(';\n'));
-    } else {
-      if (ownsTransaction) await run(connection, statements, 'BEGIN');
-      // Inside a transaction someone else owns, put their settings back once done.
-      const previous = await run<PreviousSettings>(connection, statements,
-        "SELECT current_setting('lock_timeout') AS \"lockTimeout\", current_setting('row_security') AS \"rowSecurity\", " +
-        "pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('row_security', 'off', true)", [`${options.lockTimeoutMs}ms`]);
-      previousSettings = ownsTransaction ? null : previous[0];
-      if (lock !== null) await run(connection, statements, lock);
-      rows = await run<RawLiveRow>(connection, statements, live.sql, live.params);
-    }
-    const states = readLiveState(batch, rows);
-    const steps = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, options.mode));
-    const setval = setvalStatement(steps, options.mode);
-    if (scripted && ownsTransaction) {
-      const script = [setval, 'COMMIT'].filter(isStatement);
-      statements.push(...script);
-      await connection.query(script.join(';\n'));
-    } else {
-      if (setval !== null) await run(connection, statements, setval);
-      if (previousSettings !== null) {
-        await run(connection, statements, "SELECT pg_catalog.set_config('lock_timeout', $1, true), pg_catalog.set_config('row_security', $2, true)",
-          [previousSettings.lockTimeout, previousSettings.rowSecurity]);
-      }
-      if (ownsTransaction) await run(connection, statements, 'COMMIT');
-    }
-    return steps;
-  } catch (error) {
-    if (ownsTransaction) await connection.query('ROLLBACK').catch(() => undefined);
-    if ((error as { code?: string }).code === '55P03') throw await lockTimeoutError(connection, batch, options.lockTimeoutMs, error, ownsTransaction);
-    throw error;
+  const read = [...(lock === null ? [] : [lock]), liveStateStatement(batch)];
+  let restore: Statement[] = [];
+  let rows: RawLiveRow[];
+  if (connection.ownsTransaction && connection.scripted) {
+    rows = await connection.send<RawLiveRow>([...connection.begin(), ...ownSettings(lockTimeoutMs), ...read]);
+  } else {
+    const [previous] = await connection.send<PreviousSettings>([...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] }]);
+    // Inside a transaction someone else owns, their settings are put back once done.
+    if (!connection.ownsTransaction) restore = [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity] }];
+    rows = await connection.send<RawLiveRow>(read);
   }
+  const states = readLiveState(batch, rows);
+  const steps = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, mode));
+  const setval = setvalStatement(steps, mode);
+  await connection.send([...(setval === null ? [] : [setval]), ...restore, ...connection.commit()]);
+  return steps;
+}
+
+/**
+ * check reads with row_security off, as the writer does: a role that a policy hides rows from would otherwise
+ * see a MAX below the data and report a wrong target. With it off such a read fails, naming the table. SET LOCAL
+ * needs a transaction: a script is one implicitly, otherwise the read gets one of its own.
+ */
+export async function readBatch(connection: BatchConnection, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
+  const live = liveStateStatement(batch);
+  if (connection.ownsTransaction && connection.scripted) {
+    return readLiveState(batch, await connection.send<RawLiveRow>(['SET LOCAL row_security = off', live]));
+  }
+  const [previous] = await connection.send<{ rowSecurity: string }>([...connection.begin(), { sql: READ_SAVE_AND_SET_SQL, params: [] }]);
+  const states = readLiveState(batch, await connection.send<RawLiveRow>([live]));
+  await connection.send(connection.ownsTransaction ? connection.commit() : [{ sql: READ_RESTORE_SQL, params: [previous.rowSecurity] }]);
+  return states;
+}
+
+/** What `writeBatch` sends for a batch whose plan is `steps` (it re-reads the data under the lock first). */
+export function previewBatch(steps: readonly PostgresStep[], mode: Mode, lockTimeoutMs: number): string[] {
+  const setval = setvalStatement(steps, mode);
+  if (setval === null) return [];
+  const lock = lockStatement(steps.filter((step) => step.newNextValue !== null).map((step) => step.sequence));
+  return ['BEGIN', ...ownSettings(lockTimeoutMs), ...(lock === null ? [] : [lock]), setval, 'COMMIT'];
 }
 
 /** Names the table that could not be locked, and who holds it, by looking at pg_locks after the rollback. */
-async function lockTimeoutError(connection: Queryable, batch: readonly PostgresSequence[], timeoutMs: number, cause: unknown, canQuery: boolean): Promise<SeqsyncError> {
+export async function lockTimeoutError(connection: Queryable | null, batch: readonly PostgresSequence[], timeoutMs: number,
+  error: SeqsyncError): Promise<SeqsyncError> {
   const tableOids = [...new Set(batch.flatMap((s) => s.uses.map((u) => u.tableOid)))];
   const allTables = [...new Set(batch.flatMap((s) => s.uses.map((u) => qualifiedName(u.schema, u.table))))];
-  let blocked: { schema: string; table: string; pid: number; mode: string }[] = [];
-  if (canQuery) {
-    blocked = await connection.query<{ schema: string; table: string; pid: number; mode: string }>(
-      `SELECT n.nspname AS "schema", c.relname AS "table", l.pid, l.mode
+  const blocked = connection === null ? [] : await connection.query<{ schema: string; table: string; pid: number; mode: string }>(
+    `SELECT n.nspname AS "schema", c.relname AS "table", l.pid, l.mode
        FROM pg_catalog.pg_locks l
        JOIN pg_catalog.pg_class c ON c.oid = l.relation
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       WHERE l.relation = ANY ($1::oid[]) AND l.granted AND l.pid <> pg_catalog.pg_backend_pid()
-         AND l.mode NOT IN ('AccessShareLock', 'RowShareLock')
+       WHERE l.relation OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.oid[]) AND l.granted
+         AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
+         AND l.mode OPERATOR(pg_catalog.<>) ALL (ARRAY['AccessShareLock', 'RowShareLock']::pg_catalog.text[])
        ORDER BY 1, 2, 3`, [tableOids]).catch(() => []);
-  }
   const named = blocked.length > 0
     ? blocked.map((b) => `${qualifiedName(b.schema, b.table)} (${b.mode} held by pid ${b.pid})`).join(', ')
     : allTables.join(', ');
   return new SeqsyncError('LOCK_TIMEOUT',
-    `lock timeout after ${timeoutMs} ms waiting for table ${named}; nothing in this batch was changed`, { cause });
-}
-
-interface PreviousSettings { lockTimeout: string; rowSecurity: string }
-
-async function run<Row extends object = Record<string, unknown>>(connection: Queryable, statements: string[], sql: string, params?: unknown[]): Promise<Row[]> {
-  statements.push(sql);
-  return connection.query<Row>(sql, params);
-}
-
-function isStatement(sql: string | null): sql is string {
-  return sql !== null;
+    `lock timeout after ${timeoutMs} ms waiting for table ${named}; nothing in this batch was changed`, { cause: error.cause ?? error });
 }

@@ -17,12 +17,8 @@ const LOST_CODES = new Set(['57P01', '57P02', '57P04', '57P05', '25P03', '25P04'
  */
 export function translatePostgresError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError {
   const committedBatches = context.committedBatches ?? 0;
-  if (error instanceof SeqsyncError) {
-    // Raised inside a batch (a lock timeout, a vanished sequence) before the run's batch count was known.
-    return error.committedBatches === committedBatches
-      ? error
-      : new SeqsyncError(error.code, error.message, { cause: error.cause ?? error, committedBatches });
-  }
+  // Raised inside a batch (a vanished sequence); the runner adds the batch count.
+  if (error instanceof SeqsyncError) return error;
   const driverError = (error ?? {}) as DriverError;
   const code = driverError.code ?? '';
   const message = driverError.message ?? String(error);

@@ -88,8 +88,8 @@ export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<
  * The live-state query for a batch: one statement without bind parameters, so the same text rides in a script
  * with the LOCK statement or goes on its own.
  */
-export function liveStateStatement(batch: readonly PostgresSequence[]): { sql: string; params: unknown[] } {
-  return { sql: liveStateSql(liveReadsOf(batch)), params: [] };
+export function liveStateStatement(batch: readonly PostgresSequence[]): string {
+  return liveStateSql(liveReadsOf(batch));
 }
 
 /** The batch's reads in order: one per column, the sequence's position with its first column. */
@@ -156,12 +156,6 @@ function xmlValue(doc: string, name: string): string | null {
   if (open < 0) return null;
   const start = open + name.length + 2;
   return doc.slice(start, doc.indexOf('<', start));
-}
-
-/** Reads the live state of one batch in one round trip, without locks beyond what reading takes. */
-export async function loadLiveState(db: Queryable, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
-  const { sql, params } = liveStateStatement(batch);
-  return readLiveState(batch, await db.query<RawLiveRow>(sql, params));
 }
 
 export type { RawLiveRow };

@@ -1,17 +1,10 @@
-import type { Mode, Queryable } from '../../types';
+import type { Mode } from '../../types';
+import type { BatchConnection } from '../../dialect';
 import type { RawLiveRow, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
-import { SeqsyncError } from '../../errors';
 import { liveStateSql, readLiveState } from './sqlite-introspect';
 import { planTable, writeStatements } from './sqlite-plan';
-import { qualifiedName, sqlInteger } from './sqlite-sql';
-
-export interface ApplyOptions {
-  readonly mode: Mode;
-  readonly lockTimeoutMs: number;
-  /** Every statement sent is appended here, for the report. */
-  readonly statements: string[];
-}
+import { sqlInteger } from './sqlite-sql';
 
 /**
  * The only code that writes. One transaction: BEGIN IMMEDIATE takes the database's write lock up front,
@@ -20,36 +13,21 @@ export interface ApplyOptions {
  * SQLITE_BUSY after the read — or, worse, let another writer in between. `busy_timeout` bounds the wait
  * for the lock and is put back afterwards. Inside a transaction the caller owns there is no BEGIN/COMMIT.
  */
-export async function applyTables(connection: Queryable, tables: readonly SqliteTable[], options: ApplyOptions, ownsTransaction: boolean): Promise<SqliteStep[]> {
-  const statements = options.statements;
-  const run = async <Row extends object>(sql: string): Promise<Row[]> => {
-    statements.push(sql);
-    return connection.query<Row>(sql);
-  };
-  const [previous] = await connection.query<{ timeout: number }>('PRAGMA busy_timeout');
-  await run(`PRAGMA busy_timeout = ${sqlInteger(options.lockTimeoutMs)}`);
-  let open = false;
+export async function writeBatch(connection: BatchConnection, tables: readonly SqliteTable[], mode: Mode, lockTimeoutMs: number): Promise<SqliteStep[]> {
+  const [previous] = await connection.queryable.query<{ timeout: number }>('PRAGMA busy_timeout');
   try {
-    if (ownsTransaction) {
-      await run('BEGIN IMMEDIATE');
-      open = true;
-    }
-    const rows = tables.length === 0 ? [] : await run<RawLiveRow>(liveStateSql(tables));
+    const rows = await connection.send<RawLiveRow>([`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...connection.begin(), liveStateSql(tables)]);
     const states = readLiveState(tables, rows);
-    const steps = tables.map((table, index) => planTable(table, states[index], options.mode));
-    for (const sql of writeStatements(steps)) await run(sql);
-    if (ownsTransaction) await run('COMMIT');
-    open = false;
+    const steps = tables.map((table, index) => planTable(table, states[index], mode));
+    await connection.send([...writeStatements(steps), ...connection.commit()]);
     return steps;
-  } catch (error) {
-    if (open) await connection.query('ROLLBACK').catch(() => undefined);
-    if ((error as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY')) {
-      const names = [...new Set(tables.map((t) => qualifiedName(t.schema, t.table)))];
-      throw new SeqsyncError('LOCK_TIMEOUT',
-        `lock timeout after ${options.lockTimeoutMs} ms waiting for the database write lock (tables ${names.join(', ')}): another connection is writing; nothing was changed`, { cause: error });
-    }
-    throw error;
   } finally {
-    await connection.query(`PRAGMA busy_timeout = ${sqlInteger(previous?.timeout ?? 0)}`).catch(() => undefined);
+    await connection.queryable.query(`PRAGMA busy_timeout = ${sqlInteger(previous?.timeout ?? 0)}`).catch(() => undefined);
   }
+}
+
+/** What `writeBatch` sends for a batch whose plan is `steps` (it re-reads the data after BEGIN IMMEDIATE first). */
+export function previewBatch(steps: readonly SqliteStep[], lockTimeoutMs: number): string[] {
+  const writes = writeStatements(steps);
+  return writes.length === 0 ? [] : [`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, 'BEGIN IMMEDIATE', ...writes, 'COMMIT'];
 }

@@ -1,59 +1,63 @@
 import type { Queryable } from '../../types';
-import type { Dialect, DialectResult, RunRequest } from '../../dialect';
-import type { SqliteCatalog } from './sqlite-introspect';
-import { loadCatalog, loadLiveState } from './sqlite-introspect';
-import { planTable, writeStatements } from './sqlite-plan';
-import { applyTables } from './sqlite-apply';
-import { quoteIdent, sqlInteger } from './sqlite-sql';
+import type { BatchConnection, Dialect, RunRequest } from '../../dialect';
+import type { RawLiveRow, SqliteCatalog, SqliteTable } from './sqlite-introspect';
+import type { SqliteStep } from './sqlite-plan';
+import { SeqsyncError } from '../../errors';
+import { packBatches } from '../../batches';
+import { tableKey } from '../../table-names';
+import { liveStateSql, loadCatalog, readLiveState } from './sqlite-introspect';
+import { planTable } from './sqlite-plan';
+import { previewBatch, writeBatch } from './sqlite-apply';
+import { qualifiedName, quoteIdent } from './sqlite-sql';
 import { translateSqliteError } from './sqlite-errors';
 import { connectSqlite } from './sqlite-connect';
 
 /**
  * SQLite: tables declared `INTEGER PRIMARY KEY AUTOINCREMENT`, whose high-water mark lives in
- * sqlite_sequence. One transaction for every table: SQLite locks the whole database anyway and has no
- * lock table to run out of, so batching would only add commits.
+ * sqlite_sequence. One transaction for every table unless `batchSize` asks for more: SQLite locks the whole
+ * database anyway and has no lock table to run out of, so batching would only add commits.
  */
-export class SqliteDialect implements Dialect<SqliteCatalog> {
+export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, SqliteStep> {
   readonly name = 'sqlite';
-
-  quoteIdent(identifier: string): string {
-    return quoteIdent(identifier);
-  }
-
-  connect = connectSqlite;
+  /** Takes the write lock before reading (see sqlite-apply). */
+  readonly beginStatements = ['BEGIN IMMEDIATE'];
+  readonly quoteIdent = quoteIdent;
+  readonly connect = connectSqlite;
+  readonly translateError = translateSqliteError;
 
   introspect(db: Queryable, request: RunRequest): Promise<SqliteCatalog> {
     return loadCatalog(db, { schemas: request.schemas, include: request.tables, exclude: request.exclude });
   }
 
-  async inspect(db: Queryable, catalog: SqliteCatalog, request: RunRequest): Promise<DialectResult> {
-    const states = await loadLiveState(db, catalog.tables);
-    const steps = catalog.tables.map((table, index) => planTable(table, states[index], request.mode));
-    const writes = writeStatements(steps);
-    // What realign would send (it re-reads the data after BEGIN IMMEDIATE first).
-    const statements = writes.length === 0 ? [] : [`PRAGMA busy_timeout = ${sqlInteger(request.lockTimeoutMs)}`, 'BEGIN IMMEDIATE', ...writes, 'COMMIT'];
-    request.onProgress?.(1, 1);
-    return { sequences: steps.map((s) => s.report), tablesWithoutSequence: catalog.tablesWithoutSequence, statements, batches: 0 };
+  tablesWithoutSequence(catalog: SqliteCatalog): readonly string[] {
+    return catalog.tablesWithoutSequence;
   }
 
-  async apply(db: Queryable, catalog: SqliteCatalog, request: RunRequest): Promise<DialectResult> {
-    const statements: string[] = [];
-    const options = { mode: request.mode, lockTimeoutMs: request.lockTimeoutMs, statements };
-    let steps;
-    try {
-      steps = await inTransaction(db, (tx, owns) => applyTables(tx, catalog.tables, options, owns));
-    } catch (error) {
-      throw this.translateError(error, { phase: 'run' });
-    }
-    request.onProgress?.(1, 1);
-    return { sequences: steps.map((s) => s.report), tablesWithoutSequence: catalog.tablesWithoutSequence, statements, batches: 1 };
+  /** SQLite has no privileges beyond the file's: a read-only file fails the write, rolled back. */
+  assertPrivileges(): void {}
+
+  batches(catalog: SqliteCatalog, request: RunRequest): SqliteTable[][] {
+    const items = catalog.tables.map((table) => ({ table, tables: [tableKey(table.schema, table.table)], weight: 1 }));
+    return packBatches(items, Infinity, request.batchSize ?? Infinity).map((batch) => batch.map((item) => item.table));
   }
 
-  translateError = translateSqliteError;
-}
+  /** One statement, which SQLite reads as one consistent snapshot. */
+  async inspectBatch(connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest): Promise<SqliteStep[]> {
+    const states = readLiveState(batch, await connection.send<RawLiveRow>([liveStateSql(batch)]));
+    return batch.map((table, index) => planTable(table, states[index], request.mode));
+  }
 
-function inTransaction<T>(db: Queryable, fn: (tx: Queryable, ownsTransaction: boolean) => Promise<T>): Promise<T> {
-  if (db.transaction) return db.transaction((tx) => fn(tx, false));
-  if (db.connection) return db.connection((connection) => fn(connection, true));
-  return fn(db, true);
+  previewStatements(steps: readonly SqliteStep[], request: RunRequest): string[] {
+    return previewBatch(steps, request.lockTimeoutMs);
+  }
+
+  writeBatch(connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest): Promise<SqliteStep[]> {
+    return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
+  }
+
+  async explainLockTimeout(_connection: Queryable | null, batch: readonly SqliteTable[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError> {
+    const names = [...new Set(batch.map((table) => qualifiedName(table.schema, table.table)))];
+    return new SeqsyncError('LOCK_TIMEOUT', `lock timeout after ${request.lockTimeoutMs} ms waiting for the database write lock `
+      + `(tables ${names.join(', ')}): another connection is writing; nothing in this batch was changed`, { cause: error.cause ?? error });
+  }
 }

@@ -2,6 +2,7 @@ import { SeqsyncError } from '../../errors';
 
 /** The one place a SQLite error becomes a SeqsyncError with a code. */
 export function translateSqliteError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError {
+  // Raised inside a batch; the runner adds the batch count.
   if (error instanceof SeqsyncError) return error;
   const driverError = (error ?? {}) as { code?: string; message?: string };
   const code = driverError.code ?? '';

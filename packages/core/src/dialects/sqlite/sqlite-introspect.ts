@@ -101,12 +101,6 @@ export function readLiveState(tables: readonly SqliteTable[], rows: readonly Raw
   });
 }
 
-/** Reads the live state in one statement (a single statement is a consistent snapshot in SQLite). */
-export async function loadLiveState(db: Queryable, tables: readonly SqliteTable[]): Promise<SqliteLiveState[]> {
-  if (tables.length === 0) return [];
-  return readLiveState(tables, await db.query<RawLiveRow>(liveStateSql(tables)));
-}
-
 function matches(name: QualifiedName, schema: string, table: string): boolean {
   return name.name === table && (name.schema === null || name.schema === schema);
 }

@@ -1,0 +1,104 @@
+import type { BatchConnection, Dialect, DialectResult, PlannedStep, RunRequest, Statement } from './dialect';
+import type { Queryable } from './types';
+import { SeqsyncError } from './errors';
+
+/**
+ * The one batch loop, for every dialect. A batch is one transaction on one connection: seqsync's own
+ * (begun and committed through the dialect's statements, rolled back here on failure) or, when the caller's
+ * library owns one, the caller's. Batches run in order; a failure stops the run and reports how many earlier
+ * batches committed, the same way on every database.
+ */
+export async function runBatches<Catalog, Counter, Step extends PlannedStep>(
+  dialect: Dialect<Catalog, Counter, Step>, db: Queryable, request: RunRequest, readOnly: boolean,
+): Promise<DialectResult> {
+  const catalog = await dialect.introspect(db, request).catch((error: unknown) => {
+    throw dialect.translateError(error, { phase: 'run' });
+  });
+  dialect.assertPrivileges(catalog, !readOnly);
+  const batches = dialect.batches(catalog, request);
+  // A read-only run reports what realign would send, not the reads it made to find out.
+  const sent: string[] = [];
+  const statements: string[] = [];
+  const steps: Step[] = [];
+  for (const [index, batch] of batches.entries()) {
+    if (readOnly) {
+      const planned = await inBatch(dialect, db, sent, (connection) => dialect.inspectBatch(connection, catalog, batch, request))
+        .catch((failure: unknown) => { throw dialect.translateError(failure, { phase: 'run' }); });
+      steps.push(...planned);
+      statements.push(...dialect.previewStatements(planned, request));
+    } else {
+      const planned = await inBatch(dialect, db, statements, (connection) => dialect.writeBatch(connection, catalog, batch, request),
+        (connection, failure) => explain(dialect, connection, batch, request, failure, index));
+      steps.push(...planned);
+    }
+    request.onProgress?.(index + 1, batches.length);
+  }
+  return {
+    sequences: steps.map((step) => step.report),
+    tablesWithoutSequence: dialect.tablesWithoutSequence(catalog),
+    statements,
+    batches: readOnly ? 0 : batches.length,
+  };
+}
+
+/**
+ * Runs one batch on one connection inside one transaction, owned by the caller's library when it offers one
+ * (`Queryable.transaction`), else seqsync's on a leased connection (`Queryable.connection`) or on the Queryable
+ * itself. A failed transaction of seqsync's own is rolled back before `onFailure` describes the failure.
+ */
+async function inBatch<T>(dialect: { readonly beginStatements: readonly string[] }, db: Queryable, record: string[],
+  fn: (connection: BatchConnection) => Promise<T>,
+  onFailure?: (connection: Queryable | null, failure: unknown) => Promise<never>): Promise<T> {
+  const run = async (queryable: Queryable, ownsTransaction: boolean): Promise<T> => {
+    const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record);
+    try {
+      return await fn(connection);
+    } catch (failure) {
+      if (ownsTransaction) await queryable.query('ROLLBACK').catch(() => undefined);
+      if (onFailure === undefined) throw failure;
+      return onFailure(ownsTransaction ? queryable : null, failure);
+    }
+  };
+  if (db.transaction) return db.transaction((tx) => run(tx, false));
+  if (db.connection) return db.connection((leased) => run(leased, true));
+  return run(db, true);
+}
+
+function batchConnection(beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[]): BatchConnection {
+  const scripted = queryable.multiStatement === true;
+  return {
+    queryable,
+    ownsTransaction,
+    scripted,
+    begin: () => (ownsTransaction ? [...beginStatements] : []),
+    commit: () => (ownsTransaction ? ['COMMIT'] : []),
+    send: async <Row extends object>(sent: readonly Statement[]): Promise<Row[]> => {
+      if (sent.length === 0) return [];
+      if (scripted && sent.every((statement) => typeof statement === 'string')) {
+        record.push(...(sent as string[]));
+        return queryable.query<Row>((sent as string[]).join(';\n'));
+      }
+      let rows: Row[] = [];
+      for (const statement of sent) {
+        const { sql, params } = typeof statement === 'string' ? { sql: statement, params: undefined } : statement;
+        record.push(sql);
+        rows = await queryable.query<Row>(sql, params);
+      }
+      return rows;
+    },
+  };
+}
+
+/**
+ * A failed batch as the caller sees it: what failed, named by the dialect (a lock timeout names the table or
+ * sequence waited for), and how many earlier batches committed — also when the failure was raised as a
+ * SeqsyncError inside the batch, before the count was known.
+ */
+async function explain<Catalog, Counter, Step extends PlannedStep>(dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
+  batch: readonly Counter[], request: RunRequest, failure: unknown, committedBatches: number): Promise<never> {
+  let error = dialect.translateError(failure, { phase: 'run', committedBatches });
+  if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
+  throw error.committedBatches === committedBatches
+    ? error
+    : new SeqsyncError(error.code, error.message, { cause: error.cause ?? error, committedBatches });
+}
