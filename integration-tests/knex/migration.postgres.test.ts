@@ -4,8 +4,8 @@ import { connectKnex, connectionsInUse, expectDuplicateKey, fixtures, insertWith
 
 /**
  * The migration step, run by knex's real migrator on TypeScript migration files:
- *   20240101 create tables · 20240102 legacy rows with explicit ids · 20240103 realignMigration() ·
- *   20240104 withRealign(up) inserting more explicit ids.
+ *   20240101 create tables · 20240102 legacy rows with explicit ids · 20240103 realignSequencesMigration() ·
+ *   20240104 realignAfterMigration(up) inserting more explicit ids.
  */
 describe('knex migration step on PostgreSQL', () => {
   let db: TestDatabase;
@@ -31,7 +31,7 @@ describe('knex migration step on PostgreSQL', () => {
     await expectDuplicateKey(knex('billing.invoices').insert({ amount: 1 }), 'invoices_pkey');
   });
 
-  it('the realignMigration() migration gives the next insert exactly max(id) + 1 in every schema', async () => {
+  it('the realignSequencesMigration() migration gives the next insert exactly max(id) + 1 in every schema', async () => {
     await knex.migrate.up();
     expect(await knex.migrate.currentVersion()).toBe('20240103000000');
 
@@ -40,7 +40,7 @@ describe('knex migration step on PostgreSQL', () => {
     expect(await insertWithoutId(knex, 'billing.invoices', { amount: 1 })).toBe(103);
   });
 
-  it('migrate.latest() runs the withRealign(up) migration: its explicit ids and the realignment land together', async () => {
+  it('migrate.latest() runs the realignAfterMigration(up) migration: its explicit ids and the realignment land together', async () => {
     const [batch, log] = await knex.migrate.latest();
     expect({ batch, log }).toEqual({ batch: 4, log: ['20240104000000_import_more_users.ts'] });
     expect(await insertWithoutId(knex, 'users', { name: 'Margaret' })).toBe(52);
@@ -49,7 +49,7 @@ describe('knex migration step on PostgreSQL', () => {
 
   it('rolling the realign migrations back is a no-op for sequences: nothing moves backwards', async () => {
     await knex.migrate.rollback(); // 20240104: its down deletes ids 50 and 51
-    await knex.migrate.rollback(); // 20240103: realignMigration's down does nothing
+    await knex.migrate.rollback(); // 20240103: realignSequencesMigration's down does nothing
     expect(await knex.migrate.currentVersion()).toBe('20240102000000');
 
     expect(await nextValue(db, '"public"."users_id_seq"')).toBe(53n);

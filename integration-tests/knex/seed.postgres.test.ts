@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { Report } from '@seqsync/knex';
-import { realignAfterSeeds } from '@seqsync/knex';
+import type { SequencesReport } from '@seqsync/knex';
+import { realignAfterSeed } from '@seqsync/knex';
 import { createTestDatabase, type TestDatabase } from '../../test-support/test-database';
 import { connectKnex, connectionsInUse, expectDuplicateKey, fixtures, insertWithoutId } from './support/knex-test-support';
 
@@ -38,12 +38,12 @@ describe('knex seed step on PostgreSQL', () => {
     expect(connectionsInUse(knex)).toBe(0);
   });
 
-  it('realignAfterSeeds({ mode: "reset" }) compacts after a smaller reseed, and hands the report to onReport', async () => {
+  it('realignAfterSeed({ mode: "reset" }) compacts after a smaller reseed, and hands the report to onReport', async () => {
     await knex('users').del();
     await knex('users').insert([{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }]);
-    const reports: Report[] = [];
+    const reports: SequencesReport[] = [];
 
-    await realignAfterSeeds({ mode: 'reset', tables: ['users'], onReport: (report) => { reports.push(report); } })(knex);
+    await realignAfterSeed({ mode: 'reset', tables: ['users'], onReport: (report) => { reports.push(report); } })(knex);
 
     expect(reports.map((r) => r.sequences.map((s) => [s.sequence, s.action, s.nextValueAfter]))).toEqual([[['users_id_seq', 'reset', 3n]]]);
     expect(await insertWithoutId(knex, 'users', { name: 'Linus' })).toBe(3);

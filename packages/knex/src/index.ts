@@ -1,12 +1,12 @@
 /**
- * Realign PostgreSQL key sequences from knex: after seeds and migrations that insert explicit ids, the
- * next ordinary insert gets the next free id instead of `duplicate key value violates unique constraint`.
+ * Realign key sequences from knex: after seeds and migrations that insert explicit ids, the next ordinary
+ * insert gets the next free id instead of a duplicate key error. PostgreSQL, MySQL/MariaDB and SQLite.
  */
 export { realignSequences, checkSequences } from './realign-sequences';
-export type { KnexRealignOptions } from './realign-sequences';
-export { realignMigration, withRealign } from './migration';
-export type { MigrationFunction, RealignMigration } from './migration';
-export { realignAfterSeeds } from './seed';
-export type { RealignStepOptions } from './step-options';
+export type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
+export { realignSequencesMigration, realignAfterMigration } from './migration';
+export type { RealignSequencesMigrationOptions, RealignSequencesMigration, MigrationFunction } from './migration';
+export { realignAfterSeed } from './seed';
+export type { RealignAfterSeedOptions } from './seed';
 export { SeqsyncError, isSeqsyncError } from '@seqsync/core';
 export type { Report, SequenceReport, Options, ErrorCode } from '@seqsync/core';

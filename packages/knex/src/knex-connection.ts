@@ -1,10 +1,57 @@
+import type { Knex } from 'knex';
 import type { Queryable } from '@seqsync/core';
-import { SeqsyncError, fromBetterSqlite3, fromMysql2Connection, fromPgClient } from '@seqsync/core';
-import type { KnexDriver, KnexLike } from './knex-client';
-import { driverOf } from './knex-client';
+import { SeqsyncError, adaptDriverObject, dialectNameOf } from '@seqsync/core';
 
-/** The part of a node-postgres client (what knex's "pg" pool hands out) core's adapter needs. */
-type PgConnection = Parameters<typeof fromPgClient>[0];
+/**
+ * The parts of a knex client seqsync uses. knex types `knex.client` as `any`, so the shape is spelled
+ * out once here and everything else works against it.
+ */
+export interface KnexClientLike {
+  /** `pg`, `mysql2`, `better-sqlite3`, … — set by knex's dialect class, also for the client aliases (`postgres`, `postgresql`). */
+  readonly driverName?: string;
+  readonly config?: { readonly searchPath?: string | readonly string[] };
+  acquireConnection(): Promise<unknown>;
+  releaseConnection(connection: unknown): Promise<unknown>;
+}
+
+/** A knex instance or a knex transaction (`trx`), as seqsync sees it. */
+export interface KnexLike {
+  readonly client: KnexClientLike;
+  /** True for a `trx` handed out by `knex.transaction()` or passed to a migration. */
+  readonly isTransaction?: boolean;
+  isCompleted?(): boolean;
+}
+
+/**
+ * knex clients for a database seqsync does realign, through a driver whose connection object core has no
+ * adapter for: the statement is about the knex client, and names the one to use instead. Every other
+ * driver name is core's to accept or refuse (`dialectNameOf`).
+ */
+const otherDriverClients: Readonly<Record<string, { readonly through: string; readonly instead: string }>> = {
+  mysql: { through: 'MySQL/MariaDB through the mysql driver', instead: 'mysql2' },
+  sqlite3: { through: 'SQLite through the sqlite3 driver', instead: 'better-sqlite3' },
+  pgnative: { through: 'PostgreSQL through pg-native', instead: 'pg' },
+};
+
+/**
+ * Checks the argument is a knex instance or transaction on a supported driver, before any connection is
+ * taken: an unsupported database fails loudly instead of realigning nothing.
+ */
+export function knexOf(knex: Knex): KnexLike {
+  const candidate = knex as unknown as Partial<KnexLike> | null;
+  const client = candidate?.client;
+  if (client == null || typeof client.acquireConnection !== 'function' || typeof client.releaseConnection !== 'function') {
+    throw new SeqsyncError('INVALID_OPTION', 'expected a knex instance or a knex transaction (trx)');
+  }
+  const name = client.driverName ?? '(none)';
+  const other = otherDriverClients[name];
+  if (other !== undefined) {
+    throw new SeqsyncError('UNSUPPORTED_DATABASE',
+      `${other.through} (knex client ${JSON.stringify(name)}) is not supported: use knex's ${JSON.stringify(other.instead)} client`);
+  }
+  dialectNameOf(name);
+  return candidate as KnexLike;
+}
 
 /**
  * Runs `fn` with a Queryable on the knex instance's own pool, never a second pool or URL.
@@ -30,7 +77,10 @@ export async function withKnexQueryable<T>(knex: KnexLike, fn: (db: Queryable) =
   // On a trx, knex's transaction client returns the transaction's connection and releasing it is a no-op.
   const connection = await client.acquireConnection();
   try {
-    const db = adapt(driverOf(client), connection);
+    const db = connection !== null && typeof connection === 'object' ? await adaptDriverObject(connection) : null;
+    if (db === null) {
+      throw new SeqsyncError('UNSUPPORTED_DATABASE', `knex handed out a connection that is not a ${client.driverName ?? 'known'} connection`);
+    }
     if (knex.isTransaction !== true) return await fn(db);
     const inTransaction: Queryable = { ...db, transaction: (run) => run(inTransaction) };
     return await fn(inTransaction);
@@ -38,13 +88,4 @@ export async function withKnexQueryable<T>(knex: KnexLike, fn: (db: Queryable) =
     // A connection broken mid-run is flagged by knex's own 'error'/'end' listeners, and its pool drops it on validation.
     await client.releaseConnection(connection);
   }
-}
-
-function adapt(driver: KnexDriver, connection: unknown): Queryable {
-  if (connection === null || typeof connection !== 'object' || typeof (connection as { prepare?: unknown; query?: unknown })[driver === 'better-sqlite3' ? 'prepare' : 'query'] !== 'function') {
-    throw new SeqsyncError('UNSUPPORTED_DATABASE', `knex handed out a connection that is not a ${driver} connection`);
-  }
-  if (driver === 'mysql2') return fromMysql2Connection(connection as Parameters<typeof fromMysql2Connection>[0]);
-  if (driver === 'better-sqlite3') return fromBetterSqlite3(connection as Parameters<typeof fromBetterSqlite3>[0]);
-  return fromPgClient(connection as PgConnection);
 }

@@ -1,13 +1,18 @@
 import type { Knex } from 'knex';
-import type { RealignStepOptions } from './step-options';
-import { splitStepOptions } from './step-options';
+import type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
 import { realignSequences } from './realign-sequences';
+
+/** Options of the migration steps: the realign options, plus a way to see the report knex discards. */
+export interface RealignSequencesMigrationOptions extends RealignSequencesOptions {
+  /** Receives the report (knex ignores what `up` returns). E.g. log the sequences that moved. */
+  readonly onReport?: (report: SequencesReport) => void | Promise<void>;
+}
 
 /** A knex migration function: `up` or `down`. */
 export type MigrationFunction = (knex: Knex) => PromiseLike<unknown> | unknown;
 
 /** What a migration file exports. */
-export interface RealignMigration {
+export interface RealignSequencesMigration {
   up: (knex: Knex) => Promise<void>;
   down: (knex: Knex) => Promise<void>;
 }
@@ -21,11 +26,11 @@ export interface RealignMigration {
  *
  * @example
  * // migrations/20240601120000_realign_sequences.ts
- * import { realignMigration } from '@seqsync/knex';
- * export const { up, down } = realignMigration();
+ * import { realignSequencesMigration } from '@seqsync/knex';
+ * export const { up, down } = realignSequencesMigration();
  */
-export function realignMigration(options: RealignStepOptions = {}): RealignMigration {
-  return { up: withRealign(async () => undefined, options), down: async () => undefined };
+export function realignSequencesMigration(options: RealignSequencesMigrationOptions = {}): RealignSequencesMigration {
+  return { up: realignAfterMigration(async () => undefined, options), down: async () => undefined };
 }
 
 /**
@@ -33,13 +38,13 @@ export function realignMigration(options: RealignStepOptions = {}): RealignMigra
  * the same transaction — for a migration that inserts rows with explicit ids (reference data, imports).
  *
  * @example
- * export const up = withRealign(async (knex) => {
+ * export const up = realignAfterMigration(async (knex) => {
  *   await knex('countries').insert([{ id: 1, code: 'FR' }, { id: 2, code: 'DE' }]);
  * }, { tables: ['countries'] });
  * export const down = (knex: Knex) => knex('countries').whereIn('id', [1, 2]).del();
  */
-export function withRealign(up: MigrationFunction, options: RealignStepOptions = {}): (knex: Knex) => Promise<void> {
-  const { realignOptions, onReport } = splitStepOptions(options);
+export function realignAfterMigration(up: MigrationFunction, options: RealignSequencesMigrationOptions = {}): (knex: Knex) => Promise<void> {
+  const { onReport, ...realignOptions } = options;
   return async (knex) => {
     await up(knex);
     const report = await realignSequences(knex, realignOptions);

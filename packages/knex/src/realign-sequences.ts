@@ -1,16 +1,23 @@
 import type { Knex } from 'knex';
 import type { Options, Queryable, Report } from '@seqsync/core';
 import { check, realign } from '@seqsync/core';
-import { knexOf } from './knex-client';
-import { withKnexQueryable } from './knex-connection';
-import { scopeToSearchPath } from './knex-scope';
+import { knexOf, withKnexQueryable } from './knex-connection';
+import { scopeToSearchPath } from './knex-metadata';
 
 /**
  * Options of `realignSequences` / `checkSequences`: core's options. Scope defaults to the schemas of
  * the knex config's `searchPath` when it has one (else every non-system schema); `schemas` or `tables`
  * replace that default.
  */
-export type KnexRealignOptions = Options;
+export type RealignSequencesOptions = Options;
+
+/**
+ * Core's report, in the shape every seqsync ORM package returns. `skipped` lists what the ORM's metadata
+ * left out; knex has no models, so nothing is ever skipped by it.
+ */
+export interface SequencesReport extends Report {
+  readonly skipped: readonly never[];
+}
 
 /**
  * Moves every key sequence in scope past the rows already in its table, through the knex instance's own
@@ -22,7 +29,7 @@ export type KnexRealignOptions = Options;
  * await realignSequences(knex);          // the next insert without an id gets 3
  * await realignSequences(knex, { tables: ['users', 'billing.Invoice'] });
  */
-export function realignSequences(knex: Knex, options: KnexRealignOptions = {}): Promise<Report> {
+export function realignSequences(knex: Knex, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return runOnKnex(knex, options, realign);
 }
 
@@ -33,11 +40,13 @@ export function realignSequences(knex: Knex, options: KnexRealignOptions = {}): 
  * const report = await checkSequences(knex);
  * const behind = report.sequences.filter((s) => s.behind).map((s) => s.sequence);
  */
-export function checkSequences(knex: Knex, options: KnexRealignOptions = {}): Promise<Report> {
+export function checkSequences(knex: Knex, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return runOnKnex(knex, options, check);
 }
 
-async function runOnKnex(knex: Knex, options: KnexRealignOptions, operation: (db: Queryable, options: Options) => Promise<Report>): Promise<Report> {
+async function runOnKnex(knex: Knex, options: RealignSequencesOptions,
+  operation: (db: Queryable, options: Options) => Promise<Report>): Promise<SequencesReport> {
   const target = knexOf(knex);
-  return withKnexQueryable(target, async (db) => operation(db, await scopeToSearchPath(target.client, db, options)));
+  const report = await withKnexQueryable(target, async (db) => operation(db, await scopeToSearchPath(target.client, db, options)));
+  return { ...report, skipped: [] };
 }

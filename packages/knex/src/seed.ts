@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import type { RealignStepOptions } from './step-options';
-import { splitStepOptions } from './step-options';
-import { realignSequences } from './realign-sequences';
+import type { RealignSequencesMigrationOptions } from './migration';
+import { realignAfterMigration } from './migration';
+
+/** Options of the seed step: the same as the migration step's (knex ignores what `seed` returns, too). */
+export type RealignAfterSeedOptions = RealignSequencesMigrationOptions;
 
 /**
  * A seed function that realigns the sequences in scope, for a seed file that runs after every other one.
@@ -10,13 +12,10 @@ import { realignSequences } from './realign-sequences';
  *
  * @example
  * // seeds/zz_realign_sequences.ts
- * import { realignAfterSeeds } from '@seqsync/knex';
- * export const seed = realignAfterSeeds();
+ * import { realignAfterSeed } from '@seqsync/knex';
+ * export const seed = realignAfterSeed();
  */
-export function realignAfterSeeds(options: RealignStepOptions = {}): (knex: Knex) => Promise<void> {
-  const { realignOptions, onReport } = splitStepOptions(options);
-  return async (knex) => {
-    const report = await realignSequences(knex, realignOptions);
-    await onReport?.(report);
-  };
+export function realignAfterSeed(options: RealignAfterSeedOptions = {}): (knex: Knex) => Promise<void> {
+  // A seed and a migration's `up` are the same kind of function to knex: (knex) => Promise.
+  return realignAfterMigration(async () => undefined, options);
 }

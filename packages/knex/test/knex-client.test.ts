@@ -1,7 +1,7 @@
 import knexFactory from 'knex';
 import type { Knex } from 'knex';
-import { checkSequences, realignAfterSeeds, realignMigration, realignSequences } from '../src';
-import { searchPathOf } from '../src/knex-scope';
+import { checkSequences, realignAfterSeed, realignSequencesMigration, realignSequences } from '../src';
+import { searchPathOf } from '../src/knex-metadata';
 
 /**
  * Real knex instances without a `connection`: knex builds the client (and its driver name) but loads no
@@ -25,16 +25,21 @@ describe('knex client detection', () => {
     const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message };
     await expect(realignSequences(knex)).rejects.toMatchObject(expected);
     await expect(checkSequences(knex)).rejects.toMatchObject(expected);
-    await expect(realignMigration().up(knex)).rejects.toMatchObject(expected);
-    await expect(realignAfterSeeds()(knex)).rejects.toMatchObject(expected);
+    await expect(realignSequencesMigration().up(knex)).rejects.toMatchObject(expected);
+    await expect(realignAfterSeed()(knex)).rejects.toMatchObject(expected);
+  });
+
+  it('knex client pgnative: UNSUPPORTED_DATABASE naming the pg client to use', async () => {
+    await expect(realignSequences(knexFor('pgnative'))).rejects.toMatchObject({
+      code: 'UNSUPPORTED_DATABASE', message: 'PostgreSQL through pg-native (knex client "pgnative") is not supported: use knex\'s "pg" client',
+    });
   });
 
   it.each([
-    ['mssql', 'SQL Server (knex client "mssql") is not supported:'],
-    ['cockroachdb', 'CockroachDB (knex client "cockroachdb") is not supported:'],
-    ['pgnative', 'PostgreSQL through pg-native (knex client "pgnative") is not supported:'],
-  ])('knex client %s: UNSUPPORTED_DATABASE naming the database', async (client, message) => {
-    await expect(realignSequences(knexFor(client))).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining(message) });
+    ['mssql', 'SQL Server ("mssql") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
+    ['cockroachdb', 'CockroachDB ("cockroachdb") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
+  ])('knex client %s: core\'s UNSUPPORTED_DATABASE naming the database, before any connection', async (client, message) => {
+    await expect(realignSequences(knexFor(client))).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message });
   });
 
   it.each(['pg', 'mysql2', 'better-sqlite3'])('the %s client gets past detection and only then needs a connection (knex\'s own error, not seqsync\'s)', async (client) => {
@@ -49,7 +54,7 @@ describe('knex client detection', () => {
   });
 
   it('the realign migration\'s down is a no-op: it resolves without touching the database', async () => {
-    await expect(realignMigration().down(knexFor('mysql2'))).resolves.toBeUndefined();
+    await expect(realignSequencesMigration().down(knexFor('mysql2'))).resolves.toBeUndefined();
   });
 });
 

@@ -1,15 +1,16 @@
 import type { Options, Queryable } from '@seqsync/core';
-import { SeqsyncError } from '@seqsync/core';
-import type { KnexClientLike } from './knex-client';
+import { SeqsyncError, dialectTraits } from '@seqsync/core';
+import type { KnexClientLike } from './knex-connection';
 
 /**
- * Default scope: the schemas of the knex config's `searchPath` — the schemas the application's
- * unqualified table names resolve to. Without a `searchPath`, core's default (every non-system schema).
- * An explicit `schemas` or `tables` option is the caller's exact word and is left as given.
+ * What knex knows about the tables: it has no models, only its config's `searchPath` — the schemas the
+ * application's unqualified table names resolve to. That is the default scope; without a `searchPath`,
+ * core's default (every non-system schema). An explicit `schemas` or `tables` option is the caller's
+ * exact word and is left as given.
  */
 export async function scopeToSearchPath(client: KnexClientLike, db: Queryable, options: Options): Promise<Options> {
-  // searchPath is knex's PostgreSQL option; MySQL scopes to the connection's database, SQLite to its files.
-  if (options.schemas !== undefined || options.tables !== undefined || (db.dialect ?? 'postgres') !== 'postgres') return options;
+  // A search path names schemas only where the database has one (MySQL scopes to the connection's database, SQLite to its files).
+  if (options.schemas !== undefined || options.tables !== undefined || !dialectTraits(db.dialect).searchPathSchemas) return options;
   const searchPath = searchPathOf(client);
   if (searchPath === null) return options;
   return { ...options, schemas: await resolveUserSchema(db, searchPath) };
