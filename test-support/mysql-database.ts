@@ -30,7 +30,8 @@ export async function createMysqlDatabase(label: string): Promise<MysqlTestDatab
   try {
     admin = await createConnection({ uri: mysqlServerUrl(), connectTimeout: 5_000 });
   } catch (error) {
-    throw new Error(`MySQL/MariaDB does not answer at ${mysqlServerUrl()} (set SEQSYNC_MYSQL_URL, or start it as .ci/run does): ${(error as Error).message}`);
+    throw new Error(`MySQL/MariaDB does not answer at ${mysqlServerUrl()} (set SEQSYNC_MYSQL_URL, or start it as .ci/run does): `
+      + (error as Error).message);
   }
   try {
     await admin.query(`CREATE DATABASE \`${name}\``);
@@ -68,6 +69,7 @@ export function withMysqlDatabase(url: string, database: string): string {
 /** The live AUTO_INCREMENT of a table (MariaDB reads it from the engine). */
 export async function autoIncrementOf(db: MysqlTestDatabase, table: string): Promise<bigint> {
   const [row] = await db.sql<{ value: string }>(
-    'SELECT CAST(AUTO_INCREMENT AS CHAR) AS value FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?', [db.name, table]);
+    'SELECT CAST(AUTO_INCREMENT AS CHAR) AS value FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?',
+    [db.name, table]);
   return BigInt(row.value);
 }

@@ -21,7 +21,10 @@ export class UsageError extends Error {
   }
 }
 
-const VALUE_FLAGS = { check: ['--url', '--schema', '--table', '--exclude'], realign: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'] } as const;
+const VALUE_FLAGS = {
+  check: ['--url', '--schema', '--table', '--exclude'],
+  realign: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'],
+} as const;
 const SWITCHES = { check: ['--json', '--help'], realign: ['--json', '--help', '--reset', '--dry-run'] } as const;
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
@@ -35,12 +38,16 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (first !== 'check' && first !== 'realign') {
     throw new UsageError(`unknown command ${JSON.stringify(first)}: expected "check" or "realign" (see seqsync --help)`);
   }
-  const parsed = { command: first as 'check' | 'realign', ...empty, schemas: [] as string[], tables: [] as string[], exclude: [] as string[] } as {
+  const parsed = {
+    command: first as 'check' | 'realign', ...empty, schemas: [] as string[], tables: [] as string[], exclude: [] as string[],
+  } as {
     -readonly [K in keyof ParsedArgs]: ParsedArgs[K];
   };
   for (let index = 0; index < rest.length; index += 1) {
     const token = rest[index];
-    const [flag, inline] = token.startsWith('--') && token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token, undefined];
+    const [flag, inline] = token.startsWith('--') && token.includes('=')
+      ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
+      : [token, undefined];
     if ((SWITCHES[first] as readonly string[]).includes(flag)) {
       if (inline !== undefined) throw new UsageError(`option ${flag} takes no value`);
       if (flag === '--help') return { command: 'help', topic: first, ...empty };

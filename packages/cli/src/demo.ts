@@ -76,7 +76,8 @@ async function demo(url: string | undefined): Promise<void> {
     console.log('5. The same inserts again:');
     await tryInserts(db);
     const after = await check(db, { schemas: SCHEMAS });
-    console.log(`\n6. seqsync check → exit code ${after.sequences.some((s) => s.behind) ? 1 : 0}: ${after.sequences.length} sequences clear of their data.`);
+    const exitCode = after.sequences.some((s) => s.behind) ? 1 : 0;
+    console.log(`\n6. seqsync check → exit code ${exitCode}: ${after.sequences.length} sequences clear of their data.`);
   } finally {
     await close();
   }

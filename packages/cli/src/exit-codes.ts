@@ -10,7 +10,8 @@ export const EXIT_ERROR = 2;
 export function describeError(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT_ERROR };
   if (isSeqsyncError(error)) {
-    const committed = error.committedBatches > 0 ? ` (${error.committedBatches} earlier batch${error.committedBatches > 1 ? 'es were' : ' was'} committed; re-run to finish)` : '';
+    const batches = error.committedBatches;
+    const committed = batches > 0 ? ` (${batches} earlier batch${batches > 1 ? 'es were' : ' was'} committed; re-run to finish)` : '';
     return { message: `${error.message}${committed}`, exitCode: EXIT_ERROR };
   }
   return { message: `unexpected error: ${error instanceof Error ? error.message : String(error)}`, exitCode: EXIT_ERROR };

@@ -17,7 +17,8 @@ function renderTable(header: readonly string[], rows: readonly string[][]): stri
 
 function rowOf(sequence: SequenceReport): string[] {
   const extreme = sequence.increment > 0n ? sequence.dataMax : sequence.dataMin;
-  return [`${sequence.schema}.${sequence.sequence}`, usesOf(sequence), extreme === null ? '(empty)' : String(extreme), `${sequence.nextValueBefore}`, `${sequence.nextValueAfter}`, sequence.action];
+  return [`${sequence.schema}.${sequence.sequence}`, usesOf(sequence), extreme === null ? '(empty)' : String(extreme),
+    `${sequence.nextValueBefore}`, `${sequence.nextValueAfter}`, sequence.action];
 }
 
 const HEADER = ['sequence', 'feeds', 'data max/min', 'next before', 'next after', 'action'];
@@ -42,8 +43,12 @@ export function formatCheck(report: Report): string {
       : `All ${report.sequences.length} sequences are clear of their data.`;
   const lines = [behind.length === 0
     ? clear
-    : `${behind.length} of ${report.sequences.length} sequences are behind their data; the next insert into these tables can fail with a duplicate key:`];
-  if (behind.length > 0) lines.push('', renderTable(HEADER.slice(0, 5).concat('fix'), behind.map((s) => rowOf(s).slice(0, 5).concat(s.action === 'skipped' ? 'none: exhausted' : 'seqsync realign'))));
+    : `${behind.length} of ${report.sequences.length} sequences are behind their data; `
+      + 'the next insert into these tables can fail with a duplicate key:'];
+  if (behind.length > 0) {
+    const fix = (s: SequenceReport) => (s.action === 'skipped' ? 'none: exhausted' : 'seqsync realign');
+    lines.push('', renderTable(HEADER.slice(0, 5).concat('fix'), behind.map((s) => rowOf(s).slice(0, 5).concat(fix(s)))));
+  }
   const rest = footer(report);
   if (rest.length > 0) lines.push('', ...rest);
   return lines.join('\n');
@@ -52,10 +57,15 @@ export function formatCheck(report: Report): string {
 export function formatRealign(report: Report): string {
   const changed = report.sequences.filter((s) => s.action === 'advanced' || s.action === 'reset');
   const verb = report.dryRun ? 'would move' : 'Moved';
-  const lines = [`${report.dryRun ? 'Dry run: ' : ''}${verb} ${changed.length} of ${report.sequences.length} sequence${report.sequences.length === 1 ? '' : 's'}${report.dryRun ? '' : ` in ${report.batches} transaction${report.batches === 1 ? '' : 's'}`}.`];
+  const total = report.sequences.length;
+  const transactions = report.dryRun ? '' : ` in ${report.batches} transaction${report.batches === 1 ? '' : 's'}`;
+  const prefix = report.dryRun ? 'Dry run: ' : '';
+  const lines = [`${prefix}${verb} ${changed.length} of ${total} sequence${total === 1 ? '' : 's'}${transactions}.`];
   if (changed.length > 0) lines.push('', renderTable(HEADER, changed.map(rowOf)));
   const rest = footer(report);
   if (rest.length > 0) lines.push('', ...rest);
-  if (report.dryRun && report.statements.length > 0) lines.push('', '-- SQL realign would run:', ...report.statements.map((s) => `${s};`));
+  if (report.dryRun && report.statements.length > 0) {
+    lines.push('', '-- SQL realign would run:', ...report.statements.map((s) => `${s};`));
+  }
   return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { Client, Pool } from 'pg';
+import { type Client, Pool } from 'pg';
 import { check, realign, type Queryable } from '../../src';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../../test-support/test-database';
 import { connect, pausingQueryable, rejection, relationLocks, sequenceSnapshot, waitForLockWait, withApplicationName } from './support/pg-helpers';
