@@ -62,11 +62,11 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
 
   it('reports the uuid and composite-key entities as skipped, with reasons', async () => {
     const report = await realignSequences(dataSource);
-    expect(report.skippedEntities).toEqual(expect.arrayContaining([
+    expect(report.skipped).toEqual(expect.arrayContaining([
       { entity: 'ApiSession', schema: 'public', table: 'api_session', reason: 'primary key id is a generated uuid: no sequence to realign' },
       { entity: 'Membership', schema: 'public', table: 'membership', reason: 'composite primary key (tenantId, userId) with no increment or identity column: no sequence feeds it' },
     ]));
-    expect(report.skippedEntities).toHaveLength(2);
+    expect(report.skipped).toHaveLength(2);
   });
 
   it('checkSequences reports the drift read-only: nothing moves and save() still fails', async () => {

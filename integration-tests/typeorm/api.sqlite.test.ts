@@ -37,7 +37,7 @@ describe('realignSequences with TypeORM\'s better-sqlite3 driver', () => {
     const check = await checkSequences(dataSource);
     expect(check.dialect).toBe('sqlite');
     expect(check.sequences).toEqual([expect.objectContaining({ sequence: 'article', behind: true, nextValueBefore: 4n, nextValueAfter: 21n })]);
-    expect(check.skippedEntities.map((s) => s.entity)).toEqual(['Country']);
+    expect(check.skipped.map((s) => s.entity)).toEqual(['Country']);
 
     const report = await realignSequences(dataSource);
     expect(report.sequences[0]).toMatchObject({ action: 'advanced', nextValueAfter: 21n });

@@ -1,17 +1,17 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import type { EntityReport } from '@seqsync/typeorm';
-import { SequenceRealignSubscriber, createSequenceRealignSubscriber, realignSequences } from '@seqsync/typeorm';
+import type { SequencesReport } from '@seqsync/typeorm';
+import { RealignSequencesSubscriber, realignSequencesSubscriber, realignSequences } from '@seqsync/typeorm';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../test-support/test-database';
 import { ApiSession, Author, Invoice, Product } from './entities';
 import { StatementLog, authorRows, expectDuplicateKey, openDataSource } from './typeorm-test-support';
 
 /** The subscriber on a real DataSource: realigns after explicit-id inserts, once per transaction. */
-describe('SequenceRealignSubscriber on PostgreSQL', () => {
+describe('RealignSequencesSubscriber on PostgreSQL', () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   const log = new StatementLog();
-  const realigns: EntityReport[] = [];
+  const realigns: SequencesReport[] = [];
   const locks = () => log.count(/^LOCK TABLE /);
   const realignedTables = () => realigns.map((r) => r.entityTables.map((t) => `${t.schema}.${t.table}`).sort());
 
@@ -20,7 +20,7 @@ describe('SequenceRealignSubscriber on PostgreSQL', () => {
     await db.sql('CREATE SCHEMA inventory');
     dataSource = await openDataSource(db, {
       entities: [Author, Invoice, Product, ApiSession],
-      subscribers: [createSequenceRealignSubscriber({ onRealign: (report) => realigns.push(report) })],
+      subscribers: [realignSequencesSubscriber({ onReport: (report) => realigns.push(report) })],
       logger: log,
     });
   });
@@ -125,7 +125,7 @@ describe('SequenceRealignSubscriber on PostgreSQL', () => {
   });
 
   it('registered as the plain class in subscribers: [...], it realigns the same way', async () => {
-    const plain = await new DataSource({ type: 'postgres', url: db.url, entities: [Author], subscribers: [SequenceRealignSubscriber] }).initialize();
+    const plain = await new DataSource({ type: 'postgres', url: db.url, entities: [Author], subscribers: [RealignSequencesSubscriber] }).initialize();
     try {
       await plain.createQueryBuilder().insert().into(Author, ['id', 'name']).values(authorRows(1, 12)).execute();
       expect((await plain.getRepository(Author).save({ name: 'next' })).id).toBe(13);
@@ -136,7 +136,7 @@ describe('SequenceRealignSubscriber on PostgreSQL', () => {
 
   it('a realign that cannot lock its table fails the statement with LOCK_TIMEOUT naming the table, never silently', async () => {
     const impatient = await new DataSource({
-      type: 'postgres', url: db.url, entities: [Author], subscribers: [createSequenceRealignSubscriber({ lockTimeoutMs: 200 })],
+      type: 'postgres', url: db.url, entities: [Author], subscribers: [realignSequencesSubscriber({ lockTimeoutMs: 200 })],
     }).initialize();
     // Another session writing to author: ordinary inserts pass, the realign's SHARE ROW EXCLUSIVE lock must wait.
     await db.sql('BEGIN; LOCK TABLE author IN ROW EXCLUSIVE MODE');
@@ -155,7 +155,7 @@ describe('SequenceRealignSubscriber on PostgreSQL', () => {
     const failures: { code: unknown; tables: string[] }[] = [];
     const tolerant = await new DataSource({
       type: 'postgres', url: db.url, entities: [Author],
-      subscribers: [createSequenceRealignSubscriber({
+      subscribers: [realignSequencesSubscriber({
         lockTimeoutMs: 200,
         onError: (error, tables) => failures.push({ code: (error as { code?: unknown }).code, tables: tables.map((t) => t.table) }),
       })],

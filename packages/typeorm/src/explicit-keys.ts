@@ -1,5 +1,5 @@
 import type { ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from './entity-tables';
+import type { ColumnMetadata } from './typeorm-metadata';
 
 /**
  * Tells, per inserted row, whether the INSERT sent a value for a sequence-fed column or let the

@@ -1,10 +1,15 @@
+/**
+ * Realign the key sequences behind TypeORM entities: an API, a subscriber that follows inserts with explicit
+ * keys, and a migration step. PostgreSQL, MySQL/MariaDB and SQLite.
+ */
 export { realignSequences, checkSequences } from './realign-sequences';
-export type { RealignSequencesOptions, EntityReport } from './realign-sequences';
-export { SequenceRealignSubscriber, createSequenceRealignSubscriber } from './sequence-realign-subscriber';
-export type { SequenceRealignSubscriberOptions } from './sequence-realign-subscriber';
-export { realignSequencesMigration } from './realign-sequences-migration';
-export type { RealignSequencesMigrationOptions } from './realign-sequences-migration';
-export { describeEntities, coreTableName } from './entity-tables';
-export type { EntityTable, EntityTables, SkippedEntity, SequenceColumn, SequenceStrategy } from './entity-tables';
-export { seqsyncDialectOf, seqsyncDialectForDriver } from './typeorm-dialects';
-export type { TypeormTarget } from './typeorm-queryable';
+export type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
+export { realignSequencesMigration } from './migration';
+export type { RealignSequencesMigrationOptions } from './migration';
+export { RealignSequencesSubscriber, realignSequencesSubscriber } from './subscriber';
+export type { RealignSequencesSubscriberOptions } from './subscriber';
+export { describeEntities } from './typeorm-metadata';
+export type { EntityTable, EntityTables, SkippedEntity, SequenceColumn, SequenceStrategy } from './typeorm-metadata';
+export type { TypeormTarget } from './typeorm-connection';
+export { SeqsyncError, isSeqsyncError } from '@seqsync/core';
+export type { Report, SequenceReport, Options, ErrorCode } from '@seqsync/core';

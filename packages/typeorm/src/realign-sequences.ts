@@ -1,11 +1,10 @@
 import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Options, Queryable, Report } from '@seqsync/core';
-import type { EntityTable, SkippedEntity } from './entity-tables';
-import type { TypeormTarget } from './typeorm-queryable';
+import type { EntityTable, SkippedEntity } from './typeorm-metadata';
+import type { TypeormTarget } from './typeorm-connection';
 import { check, realign } from '@seqsync/core';
-import { coreTableName, describeEntities } from './entity-tables';
-import { seqsyncDialectOf } from './typeorm-dialects';
-import { dataSourceOf, queryableFor } from './typeorm-queryable';
+import { describeEntities, tableNameOf } from './typeorm-metadata';
+import { dataSourceOf, dialectOfDataSource, queryableFor } from './typeorm-connection';
 
 /** Core's options, scoped by entities instead of table names. */
 export interface RealignSequencesOptions extends Omit<Options, 'tables'> {
@@ -14,9 +13,9 @@ export interface RealignSequencesOptions extends Omit<Options, 'tables'> {
 }
 
 /** Core's report, plus which tables the entities mapped to and which entities were left out and why. */
-export interface EntityReport extends Report {
+export interface SequencesReport extends Report {
   readonly entityTables: readonly EntityTable[];
-  readonly skippedEntities: readonly SkippedEntity[];
+  readonly skipped: readonly SkippedEntity[];
 }
 
 type Operation = (db: Queryable, options: Options) => Promise<Report>;
@@ -34,7 +33,7 @@ type Operation = (db: Queryable, options: Options) => Promise<Report>;
  * const report = await realignSequences(dataSource, { entities: [User] });
  * // report.sequences[0].nextValueAfter === 101n
  */
-export function realignSequences(target: TypeormTarget, options: RealignSequencesOptions = {}): Promise<EntityReport> {
+export function realignSequences(target: TypeormTarget, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return run(target, options, realign);
 }
 
@@ -46,21 +45,21 @@ export function realignSequences(target: TypeormTarget, options: RealignSequence
  * const report = await checkSequences(dataSource);
  * if (report.sequences.some((s) => s.behind)) throw new Error('run realignSequences');
  */
-export function checkSequences(target: TypeormTarget, options: RealignSequencesOptions = {}): Promise<EntityReport> {
+export function checkSequences(target: TypeormTarget, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return run(target, options, check);
 }
 
 /** Realigns exactly the given tables on the given connection; what the subscriber uses after a commit. */
-export async function realignTables(db: Queryable, tables: readonly EntityTable[], options: Omit<Options, 'tables'>): Promise<EntityReport> {
-  const report = await realign(db, { ...options, tables: tables.map(coreTableName) });
-  return { ...report, entityTables: tables, skippedEntities: [] };
+export async function realignTables(db: Queryable, tables: readonly EntityTable[], options: Omit<Options, 'tables'>): Promise<SequencesReport> {
+  const report = await realign(db, { ...options, tables: tables.map(tableNameOf) });
+  return { ...report, entityTables: tables, skipped: [] };
 }
 
-async function run(target: TypeormTarget, options: RealignSequencesOptions, operation: Operation): Promise<EntityReport> {
+async function run(target: TypeormTarget, options: RealignSequencesOptions, operation: Operation): Promise<SequencesReport> {
   const { entities, ...coreOptions } = options;
   const dataSource = dataSourceOf(target);
-  const dialect = seqsyncDialectOf(dataSource);
+  const dialect = dialectOfDataSource(dataSource);
   const { tables, skipped } = describeEntities(dataSource, entities);
-  const report = await operation(queryableFor(target, dialect), { ...coreOptions, tables: tables.map(coreTableName) });
-  return { ...report, entityTables: tables, skippedEntities: skipped };
+  const report = await operation(queryableFor(target, dialect), { ...coreOptions, tables: tables.map(tableNameOf) });
+  return { ...report, entityTables: tables, skipped };
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { SeqsyncError } from '@seqsync/core';
+import { SeqsyncError, formatTableName } from '@seqsync/core';
 
 /** TypeORM does not export ColumnMetadata from its entry point; it is reached through EntityMetadata. */
 export type ColumnMetadata = EntityMetadata['columns'][number];
@@ -30,7 +30,7 @@ export interface EntityTable {
   readonly columns: readonly SequenceColumn[];
 }
 
-/** An entity left out, and why: nothing a sequence feeds, so nothing can drift. */
+/** An entity left out, and why: nothing a sequence feeds, so nothing can drift (a report's `skipped`). */
 export interface SkippedEntity {
   readonly entity: string;
   readonly schema: string | null;
@@ -63,7 +63,7 @@ export function describeEntities(dataSource: DataSource, entities?: readonly Ent
       skipped.push(table);
       continue;
     }
-    const key = `${table.schema ?? ''}\u0000${table.table}`;
+    const key = tableKeyOf(table);
     const existing = tables.get(key);
     if (existing === undefined) {
       tables.set(key, { ...table, entities: [...table.entities], columns: [...table.columns] });
@@ -115,13 +115,14 @@ export function defaultSchemaOf(dataSource: DataSource): string | null {
   return dataSource.driver.schema ?? null;
 }
 
-/**
- * A table as core's exact-name `tables` option reads it. Parts holding a dot or a double quote are
- * quoted so core does not split them; every other name passes verbatim, case included.
- */
-export function coreTableName(table: { readonly schema: string | null; readonly table: string }): string {
-  const part = (name: string) => (/[."]/.test(name) ? `"${name.replace(/"/g, '""')}"` : name);
-  return table.schema === null ? part(table.table) : `${part(table.schema)}.${part(table.table)}`;
+/** The name core's exact-name `tables` option reads: `formatTableName` quotes only what core would split. */
+export function tableNameOf(table: EntityTable): string {
+  return formatTableName({ schema: table.schema, name: table.table });
+}
+
+/** One key per table, for de-duplicating the tables entities map to. */
+export function tableKeyOf(table: { readonly schema: string | null; readonly table: string }): string {
+  return `${table.schema ?? ''}\u0000${table.table}`;
 }
 
 function whyNoSequence(primary: readonly ColumnMetadata[]): string {

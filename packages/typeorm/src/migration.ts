@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import type { RealignSequencesOptions } from './realign-sequences';
+import type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
 import { SeqsyncError } from '@seqsync/core';
 import { realignSequences } from './realign-sequences';
 
@@ -14,6 +14,8 @@ export interface RealignSequencesMigrationOptions extends RealignSequencesOption
   readonly name?: string;
   /** TypeORM's per-migration `transaction` flag (only honoured with migrationsTransactionMode "each" or "none"). */
   readonly transaction?: boolean;
+  /** Receives the report (TypeORM ignores what `up` returns). E.g. log the sequences that moved. */
+  readonly onReport?: (report: SequencesReport) => void | Promise<void>;
 }
 
 const LAST_TIMESTAMP = 9_999_999_999_999;
@@ -29,7 +31,7 @@ const LAST_TIMESTAMP = 9_999_999_999_999;
  *   realignSequencesMigration({ timestamp: 1700000000002 })] });
  */
 export function realignSequencesMigration(options: RealignSequencesMigrationOptions = {}): new () => MigrationInterface {
-  const { timestamp = LAST_TIMESTAMP, name: prefix = 'RealignSequences', transaction, ...realignOptions } = options;
+  const { timestamp = LAST_TIMESTAMP, name: prefix = 'RealignSequences', transaction, onReport, ...realignOptions } = options;
   if (!Number.isSafeInteger(timestamp) || String(timestamp).length !== 13) {
     throw new SeqsyncError('INVALID_OPTION', `invalid migration timestamp ${JSON.stringify(timestamp)}: expected a 13-digit JavaScript millisecond timestamp such as ${Date.now()}`);
   }
@@ -45,7 +47,8 @@ export function realignSequencesMigration(options: RealignSequencesMigrationOpti
         throw new SeqsyncError('INVALID_OPTION',
           `${name}: the DataSource running migrations has no entities, so there is nothing to realign; list your entities in its options or pass { entities }`);
       }
-      await realignSequences(queryRunner.manager, realignOptions);
+      const report = await realignSequences(queryRunner.manager, realignOptions);
+      await onReport?.(report);
     }
 
     async down(): Promise<void> {

@@ -1,9 +1,20 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { Queryable } from '@seqsync/core';
-import { SeqsyncError } from '@seqsync/core';
+import { SeqsyncError, dialectNameOf } from '@seqsync/core';
 
 /** What the API accepts: a DataSource, or an EntityManager (possibly the one a transaction hands you). */
 export type TypeormTarget = DataSource | EntityManager;
+
+/**
+ * The dialect a DataSource declares: TypeORM's driver type itself (`postgres`, `mysql`, `mariadb`,
+ * `better-sqlite3`, …), which core reads as an alias. Checked here so an unsupported driver (`mssql`,
+ * `cockroachdb`, …) fails before any query; for MySQL and MariaDB core asks the server which one it is.
+ */
+export function dialectOfDataSource(dataSource: DataSource): string {
+  const type = String(dataSource.options.type);
+  dialectNameOf(type);
+  return type;
+}
 
 /**
  * Every query goes through a TypeORM QueryRunner, so the DataSource's logger, replication choice and

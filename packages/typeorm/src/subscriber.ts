@@ -3,20 +3,19 @@ import type {
   TransactionCommitEvent, TransactionRollbackEvent,
 } from 'typeorm';
 import type { Options } from '@seqsync/core';
-import type { ColumnMetadata, EntityTable } from './entity-tables';
-import type { EntityReport } from './realign-sequences';
+import type { ColumnMetadata, EntityTable } from './typeorm-metadata';
+import type { SequencesReport } from './realign-sequences';
 import { EventSubscriber } from 'typeorm';
-import { defaultSchemaOf, entityTableOf, sequenceColumnsOf } from './entity-tables';
+import { defaultSchemaOf, entityTableOf, sequenceColumnsOf, tableKeyOf } from './typeorm-metadata';
 import { ExplicitKeyTracker } from './explicit-keys';
 import { realignTables } from './realign-sequences';
-import { seqsyncDialectOf } from './typeorm-dialects';
-import { fromQueryRunner } from './typeorm-queryable';
+import { dialectOfDataSource, fromQueryRunner } from './typeorm-connection';
 
-export interface SequenceRealignSubscriberOptions {
+export interface RealignSequencesSubscriberOptions {
   /** How long each realign waits for its table locks. Default: core's 5000 ms. */
   readonly lockTimeoutMs?: number;
   /** Called after every realign the subscriber runs, with its report (logging, metrics). */
-  readonly onRealign?: (report: EntityReport) => void;
+  readonly onReport?: (report: SequencesReport) => void;
   /**
    * Called instead of throwing when a realign fails. Default: the error propagates, so the
    * `save()` / `commitTransaction()` that triggered it rejects — after a commit, the data is committed.
@@ -39,13 +38,13 @@ type Touched = Map<string, EntityTable>;
  * outside any transaction (`.execute()` of a query builder, `save(…, { transaction: false })`) are
  * realigned once per statement, before the statement's promise resolves.
  *
- * Register the class: `new DataSource({ …, subscribers: [SequenceRealignSubscriber] })`; for options
- * use {@link createSequenceRealignSubscriber}.
+ * Register the class: `new DataSource({ …, subscribers: [RealignSequencesSubscriber] })`; for options
+ * use {@link realignSequencesSubscriber}.
  *
  * Not seen (TypeORM broadcasts nothing for them): raw SQL (`query('INSERT …')`), `insert().valuesFromSelect()`,
  * `.callListeners(false)`, and transactions ended with raw `COMMIT`. Run `realignSequences` after those.
  */
-export class SequenceRealignSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
+export class RealignSequencesSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
   private readonly tracker = new ExplicitKeyTracker();
   private readonly watched = new WeakMap<EntityMetadata, Watched | null>();
   /** Tables touched inside a still-open transaction, per connection. */
@@ -53,7 +52,7 @@ export class SequenceRealignSubscriber implements EntitySubscriberInterface<Obje
   /** Tables touched by the statement now finishing outside a transaction, and its one realign. */
   private readonly outsideTransaction = new WeakMap<QueryRunner, { tables: Touched; done: Promise<void> }>();
 
-  constructor(private readonly options: SequenceRealignSubscriberOptions = {}) {}
+  constructor(private readonly options: RealignSequencesSubscriberOptions = {}) {}
 
   beforeInsert(event: InsertEvent<ObjectLiteral>): void {
     const watched = this.watch(event);
@@ -66,7 +65,7 @@ export class SequenceRealignSubscriber implements EntitySubscriberInterface<Obje
     const queryRunner = event.queryRunner;
     if (queryRunner.isTransactionActive) {
       const touched = this.inTransaction.get(queryRunner) ?? new Map<string, EntityTable>();
-      touched.set(keyOf(watched.table), watched.table);
+      touched.set(tableKeyOf(watched.table), watched.table);
       this.inTransaction.set(queryRunner, touched);
       return undefined;
     }
@@ -105,15 +104,15 @@ export class SequenceRealignSubscriber implements EntitySubscriberInterface<Obje
       pending = { tables, done };
       this.outsideTransaction.set(queryRunner, pending);
     }
-    pending.tables.set(keyOf(table), table);
+    pending.tables.set(tableKeyOf(table), table);
     return pending.done;
   }
 
   private async realign(queryRunner: QueryRunner, tables: readonly EntityTable[]): Promise<void> {
     try {
       const options: Omit<Options, 'tables'> = this.options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: this.options.lockTimeoutMs };
-      const report = await realignTables(fromQueryRunner(queryRunner, seqsyncDialectOf(queryRunner.dataSource)), tables, options);
-      this.options.onRealign?.(report);
+      const report = await realignTables(fromQueryRunner(queryRunner, dialectOfDataSource(queryRunner.dataSource)), tables, options);
+      this.options.onReport?.(report);
     } catch (error) {
       if (this.options.onError === undefined) throw error;
       this.options.onError(error, tables);
@@ -131,26 +130,22 @@ export class SequenceRealignSubscriber implements EntitySubscriberInterface<Obje
     return watched;
   }
 }
-EventSubscriber()(SequenceRealignSubscriber);
+EventSubscriber()(RealignSequencesSubscriber);
 
 /**
  * A subscriber class with options, for `subscribers: [...]` (TypeORM instantiates subscribers itself,
  * without arguments).
  *
  * @example
- * const subscriber = createSequenceRealignSubscriber({ onRealign: (r) => logger.info(r.statements) });
+ * const subscriber = realignSequencesSubscriber({ onReport: (r) => logger.info(r.statements) });
  * new DataSource({ type: 'postgres', url, entities, subscribers: [subscriber] });
  */
-export function createSequenceRealignSubscriber(options: SequenceRealignSubscriberOptions): new () => SequenceRealignSubscriber {
-  class ConfiguredSequenceRealignSubscriber extends SequenceRealignSubscriber {
+export function realignSequencesSubscriber(options: RealignSequencesSubscriberOptions): new () => RealignSequencesSubscriber {
+  class ConfiguredRealignSequencesSubscriber extends RealignSequencesSubscriber {
     constructor() {
       super(options);
     }
   }
-  EventSubscriber()(ConfiguredSequenceRealignSubscriber);
-  return ConfiguredSequenceRealignSubscriber;
-}
-
-function keyOf(table: EntityTable): string {
-  return `${table.schema ?? ''}\u0000${table.table}`;
+  EventSubscriber()(ConfiguredRealignSequencesSubscriber);
+  return ConfiguredRealignSequencesSubscriber;
 }
