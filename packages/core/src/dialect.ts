@@ -21,6 +21,9 @@ export interface RunRequest {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/** The part of a request that decides which tables are in scope: what every catalog read takes. */
+export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
+
 export interface DialectResult {
   readonly sequences: readonly SequenceReport[];
   readonly tablesWithoutSequence: readonly string[];

@@ -62,12 +62,11 @@ export function exhaustionPercent(shape: SequenceShape, bounds: { min: bigint; m
   return Number((used * 10_000n) / room) / 100;
 }
 
-/** Ranges of the integer column types, by the names `format_type` / `information_schema` use. */
-export const INTEGER_TYPE_RANGES: Readonly<Record<string, { min: bigint; max: bigint }>> = {
-  smallint: { min: -(2n ** 15n), max: 2n ** 15n - 1n },
-  integer: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
-  bigint: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
-};
+/** The range every one of several column types allows; null when there are none. */
+export function narrowestRange(ranges: readonly { min: bigint; max: bigint }[]): { min: bigint; max: bigint } | null {
+  if (ranges.length === 0) return null;
+  return ranges.reduce((acc, r) => ({ min: r.min > acc.min ? r.min : acc.min, max: r.max < acc.max ? r.max : acc.max }));
+}
 
 /** A value the database sent as text (exact beyond 2^53), or null. */
 export function bigIntOrNull(text: string | null): bigint | null {

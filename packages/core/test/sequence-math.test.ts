@@ -1,4 +1,5 @@
-import { exhaustionPercent, isBehindData, nextValueAfterData, nextValueOf, usableBounds, INTEGER_TYPE_RANGES } from '../src/sequence-math';
+import { exhaustionPercent, isBehindData, nextValueAfterData, nextValueOf, usableBounds } from '../src/sequence-math';
+import { INTEGER_TYPE_RANGES } from '../src/dialects/postgres/postgres-sql';
 
 const ascending = { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n };
 

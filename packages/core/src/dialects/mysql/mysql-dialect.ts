@@ -35,7 +35,7 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
   readonly translateError = translateMysqlError;
 
   introspect(db: Queryable, request: RunRequest): Promise<MysqlCatalog> {
-    return loadCatalog(db, { schemas: request.schemas, include: request.tables, exclude: request.exclude });
+    return loadCatalog(db, request);
   }
 
   tablesWithoutSequence(catalog: MysqlCatalog): readonly string[] {

@@ -1,19 +1,13 @@
 import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
+import type { CatalogScope } from '../../dialect';
 import type { LiveRead } from './mysql-catalog-sql';
 import { assertSchemasPresent, compareText, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import { bigIntOrNull } from '../../sequence-math';
 import { SeqsyncError } from '../../errors';
 import { catalogStatement, liveStateSql } from './mysql-catalog-sql';
 import { parseSequenceDefault } from './mysql-sql';
-
-/** Which tables the user asked about. */
-export interface MysqlScope {
-  readonly schemas: readonly string[] | null;
-  readonly include: readonly QualifiedName[] | null;
-  readonly exclude: readonly QualifiedName[];
-}
 
 export interface MysqlColumnUse extends SequenceUse {
   /** information_schema's DATA_TYPE, e.g. `int`, `bigint`. */
@@ -76,8 +70,8 @@ interface RawCatalogRow {
 export interface RawLiveRow { ref: number | string; first: string | null; second: string | null; third: string | null; fourth: string | null }
 
 /** Reads the catalog in one round trip; no user table is touched. */
-export async function loadCatalog(db: Queryable, scope: MysqlScope): Promise<MysqlCatalog> {
-  const named = scope.include ?? [];
+export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<MysqlCatalog> {
+  const named = scope.tables ?? [];
   const allNamed = [...named, ...scope.exclude];
   const { sql, params } = catalogStatement(scope.schemas, allNamed.length > 0 ? [...new Set(allNamed.map((t) => t.name))] : null);
   const rows = await db.query<RawCatalogRow>(sql, params);
@@ -175,14 +169,14 @@ function addUse(
  * mean the connection's current database (every non-system one when none is selected); a qualified name
  * reaches its own database.
  */
-function scopeFilter(scope: MysqlScope, currentDatabase: string | null): (schema: string, table: string) => boolean {
+function scopeFilter(scope: CatalogScope, currentDatabase: string | null): (schema: string, table: string) => boolean {
   const defaultSchema = (schema: string) => (scope.schemas !== null ? scope.schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
   const matches = (name: QualifiedName, schema: string, table: string) =>
     name.name === table && (name.schema === null ? defaultSchema(schema) : name.schema === schema && (scope.schemas === null || scope.schemas.includes(schema)));
   return (schema, table) => {
     if (scope.exclude.some((name) => name.name === table && (name.schema === null || name.schema === schema))) return false;
-    if (scope.include === null) return defaultSchema(schema);
-    return scope.include.some((name) => matches(name, schema, table));
+    if (scope.tables === null) return defaultSchema(schema);
+    return scope.tables.some((name) => matches(name, schema, table));
   };
 }
 

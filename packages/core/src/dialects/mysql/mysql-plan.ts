@@ -1,9 +1,9 @@
 import type { Mode, SequenceReport } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { MysqlColumnUse, MysqlCounter, MysqlLiveState, SequenceState } from './mysql-introspect';
-import { decide } from '../../sequence-decision';
-import { exhaustionPercent, isBehindData, nextValueAfterData, usableBounds } from '../../sequence-math';
-import { EXHAUSTION_WARNING_PERCENT } from '../../types';
+import type { CounterFacts } from '../../sequence-decision';
+import { decide, reportOf, skipDecision } from '../../sequence-decision';
+import { isBehindData, narrowestRange, nextValueAfterData } from '../../sequence-math';
 import { qualifiedName, sqlInteger } from './mysql-sql';
 
 /**
@@ -42,7 +42,7 @@ export function integerRange(dataType: string, unsigned: boolean): { min: bigint
 export function planCounter(counter: MysqlCounter, state: MysqlLiveState, mode: Mode, step: AutoIncrementStep): MysqlStep {
   const ranges = counter.uses.map((use) => integerRange(use.dataType, use.unsigned));
   const nonInteger = counter.uses.find((_, index) => ranges[index] === null);
-  const columnRange = narrowest(ranges.filter((r): r is { min: bigint; max: bigint } => r !== null));
+  const columnRange = narrowestRange(ranges.filter((r): r is { min: bigint; max: bigint } => r !== null));
   if (state.kind === 'auto_increment') {
     const shape = autoIncrementShape(step, columnRange);
     const nextValue = state.nextValue ?? shape.start;
@@ -155,31 +155,16 @@ function fromDecision(counter: MysqlCounter, state: MysqlLiveState, shape: Seque
     counter,
     newNextValue: decision.newNextValue,
     write: decision.newNextValue === null ? null : write,
-    report: {
-      ...baseReport(counter, state, shape, nextValue),
-      nextValueAfter: decision.nextValueAfter,
-      behind: decision.behind,
-      action: decision.action,
-      reason: `${decision.reason}${note}`,
-      exhaustionPercent: decision.exhaustionPercent,
-      exhaustionWarning: decision.exhaustionWarning,
-    },
+    report: reportOf(factsOf(counter, state, shape, nextValue), decision, note),
   };
 }
 
 function skipNonInteger(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint, use: MysqlColumnUse): MysqlStep {
-  const percent = exhaustionPercent(shape, usableBounds(shape, null), nextValue);
-  return {
-    counter, newNextValue: null, write: null,
-    report: {
-      ...baseReport(counter, state, shape, nextValue), nextValueAfter: nextValue, behind: false, action: 'skipped',
-      reason: `column ${use.schema}.${use.table}.${use.column} is ${use.dataType}, not an integer type; its values cannot be compared with the counter`,
-      exhaustionPercent: percent, exhaustionWarning: percent >= EXHAUSTION_WARNING_PERCENT,
-    },
-  };
+  const reason = `column ${use.schema}.${use.table}.${use.column} is ${use.dataType}, not an integer type; its values cannot be compared with the counter`;
+  return { counter, newNextValue: null, write: null, report: reportOf(factsOf(counter, state, shape, nextValue), skipDecision(shape, nextValue, reason)) };
 }
 
-function baseReport(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint) {
+function factsOf(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint): CounterFacts {
   return {
     schema: counter.schema,
     sequence: counter.name,
@@ -189,9 +174,4 @@ function baseReport(counter: MysqlCounter, state: MysqlLiveState, shape: Sequenc
     dataMin: state.dataMin,
     nextValueBefore: nextValue,
   };
-}
-
-function narrowest(ranges: readonly { min: bigint; max: bigint }[]): { min: bigint; max: bigint } | null {
-  if (ranges.length === 0) return null;
-  return ranges.reduce((acc, r) => ({ min: r.min > acc.min ? r.min : acc.min, max: r.max < acc.max ? r.max : acc.max }));
 }

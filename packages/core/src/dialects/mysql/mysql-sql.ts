@@ -1,10 +1,8 @@
-import { SeqsyncError } from '../../errors';
+import { assertIdentifier, sqlInteger } from '../../sql-text';
 
 /** `` `name` `` with embedded backticks doubled: the only way an identifier reaches MySQL/MariaDB SQL text. */
 export function quoteIdent(identifier: string): string {
-  if (identifier.length === 0 || identifier.includes('\0')) {
-    throw new SeqsyncError('INVALID_OPTION', `invalid identifier ${JSON.stringify(identifier)}: empty or contains NUL`);
-  }
+  assertIdentifier(identifier);
   return `\`${identifier.replace(/`/g, '``')}\``;
 }
 
@@ -20,12 +18,7 @@ export function textLiteral(value: string): string {
   return `CONVERT(X'${Buffer.from(value, 'utf8').toString('hex')}' USING utf8mb4)`;
 }
 
-/** An integer seqsync computed itself, written into a script: checked here, never user text. */
-export function sqlInteger(value: bigint | number): string {
-  const text = value.toString();
-  if (!/^-?[0-9]+$/.test(text)) throw new SeqsyncError('INVALID_OPTION', `not an integer: ${text}`);
-  return text;
-}
+export { sqlInteger };
 
 /** `?, ?, ?` for a list bound as parameters (MySQL has no array parameters). */
 export function placeholders(count: number): string {

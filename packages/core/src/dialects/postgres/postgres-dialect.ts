@@ -20,7 +20,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   readonly translateError = translatePostgresError;
 
   introspect(db: Queryable, request: RunRequest): Promise<PostgresCatalog> {
-    return loadCatalog(db, { schemas: request.schemas, include: request.tables, exclude: request.exclude });
+    return loadCatalog(db, request);
   }
 
   tablesWithoutSequence(catalog: PostgresCatalog): readonly string[] {

@@ -1,18 +1,12 @@
 import type { Queryable, SequenceUse } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
+import type { CatalogScope } from '../../dialect';
 import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import { SeqsyncError } from '../../errors';
 import type { LiveRead } from './postgres-catalog-sql';
 import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
-import { INTEGER_TYPE_RANGES } from '../../sequence-math';
-
-/** Which tables the user asked about. */
-export interface PostgresScope {
-  readonly schemas: readonly string[] | null;
-  readonly include: readonly QualifiedName[] | null;
-  readonly exclude: readonly QualifiedName[];
-}
+import { INTEGER_TYPE_RANGES } from './postgres-sql';
 
 export interface PostgresColumnUse extends SequenceUse {
   readonly tableOid: string;
@@ -65,13 +59,13 @@ interface RawUseRow {
 interface RawLiveRow { position: number; doc: string | null }
 
 /** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
-export async function loadCatalog(db: Queryable, scope: PostgresScope): Promise<PostgresCatalog> {
+export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
   await assertSchemasExist(db, scope.schemas);
-  const found = await resolveTables(db, scope.include ?? [], scope.exclude);
+  const found = await resolveTables(db, scope.tables ?? [], scope.exclude);
   const rows = await db.query<RawUseRow>(CATALOG_SQL, [
     scope.schemas,
-    scope.include === null ? null : scope.include.map((t) => t.schema),
-    scope.include === null ? null : scope.include.map((t) => t.name),
+    scope.tables === null ? null : scope.tables.map((t) => t.schema),
+    scope.tables === null ? null : scope.tables.map((t) => t.name),
     scope.exclude.map((t) => t.schema),
     scope.exclude.map((t) => t.name),
   ]);

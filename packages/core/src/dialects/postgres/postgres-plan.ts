@@ -1,9 +1,8 @@
 import type { Mode, SequenceReport } from '../../types';
-import type { PostgresColumnUse, PostgresLiveState, PostgresSequence } from './postgres-introspect';
-import { decide, nextValueOf } from '../../sequence-decision';
-import { INTEGER_TYPE_RANGES, exhaustionPercent, usableBounds } from '../../sequence-math';
-import { EXHAUSTION_WARNING_PERCENT } from '../../types';
-import { qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
+import type { PostgresLiveState, PostgresSequence } from './postgres-introspect';
+import { decide, nextValueOf, reportOf, skipDecision } from '../../sequence-decision';
+import { narrowestRange } from '../../sequence-math';
+import { INTEGER_TYPE_RANGES, qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
 import { compareText, tableKey } from '../../table-names';
 
 /** One sequence's planned outcome: the report entry plus, when it must move, the value to set. */
@@ -17,44 +16,18 @@ export interface PostgresStep {
 /** Pure: catalog facts and live state in, the step out. */
 export function planSequence(sequence: PostgresSequence, state: PostgresLiveState, mode: Mode): PostgresStep {
   const nextValueBefore = nextValueOf(state.lastValue, state.isCalled, sequence.shape.increment);
-  const uses = sequence.uses.map(({ schema, table, column, kind }) => ({ schema, table, column, kind }));
-  const nonInteger = sequence.uses.find((use) => INTEGER_TYPE_RANGES[use.columnType] === undefined);
-  if (nonInteger !== undefined) {
-    const percent = exhaustionPercent(sequence.shape, usableBounds(sequence.shape, null), nextValueBefore);
-    return {
-      sequence,
-      newNextValue: null,
-      report: {
-        schema: sequence.schema, sequence: sequence.name, uses, increment: sequence.shape.increment,
-        dataMax: state.dataMax, dataMin: state.dataMin, nextValueBefore,
-        nextValueAfter: nextValueBefore, behind: false, action: 'skipped',
-        reason: `column ${nonInteger.schema}.${nonInteger.table}.${nonInteger.column} is ${nonInteger.columnType}, not an integer type; its values cannot be compared with the sequence`,
-        exhaustionPercent: percent, exhaustionWarning: percent >= EXHAUSTION_WARNING_PERCENT,
-      },
-    };
-  }
-  const decision = decide({
-    shape: sequence.shape,
-    columnRange: narrowestRange(sequence.uses),
-    nextValue: nextValueBefore,
-    dataMax: state.dataMax,
-    dataMin: state.dataMin,
-  }, mode);
-  // Built in one piece: at 10,000 sequences every intermediate object here shows in the peak RSS.
-  return {
-    sequence,
-    newNextValue: decision.newNextValue,
-    report: {
-      schema: sequence.schema, sequence: sequence.name, uses, increment: sequence.shape.increment,
-      dataMax: state.dataMax, dataMin: state.dataMin, nextValueBefore,
-      nextValueAfter: decision.nextValueAfter,
-      behind: decision.behind,
-      action: decision.action,
-      reason: decision.reason,
-      exhaustionPercent: decision.exhaustionPercent,
-      exhaustionWarning: decision.exhaustionWarning,
-    },
+  const facts = {
+    schema: sequence.schema, sequence: sequence.name, increment: sequence.shape.increment,
+    uses: sequence.uses.map(({ schema, table, column, kind }) => ({ schema, table, column, kind })),
+    dataMax: state.dataMax, dataMin: state.dataMin, nextValueBefore,
   };
+  const ranges = sequence.uses.map((use) => INTEGER_TYPE_RANGES[use.columnType]);
+  const nonInteger = sequence.uses.find((_, index) => ranges[index] === undefined);
+  const decision = nonInteger !== undefined
+    ? skipDecision(sequence.shape, nextValueBefore, `column ${nonInteger.schema}.${nonInteger.table}.${nonInteger.column} is `
+      + `${nonInteger.columnType}, not an integer type; its values cannot be compared with the sequence`)
+    : decide({ shape: sequence.shape, columnRange: narrowestRange(ranges), nextValue: nextValueBefore, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+  return { sequence, newNextValue: decision.newNextValue, report: reportOf(facts, decision) };
 }
 
 /**
@@ -101,15 +74,4 @@ export function lockStatement(sequences: readonly PostgresSequence[]): string | 
   if (tables.size === 0) return null;
   const ordered = [...tables.entries()].sort(([a], [b]) => compareText(a, b)).map(([, sql]) => sql);
   return `LOCK TABLE ${ordered.join(', ')} IN SHARE ROW EXCLUSIVE MODE`;
-}
-
-/** The narrowest range of the columns' integer types (every column here is an integer one). */
-function narrowestRange(uses: readonly PostgresColumnUse[]): { min: bigint; max: bigint } | null {
-  let range: { min: bigint; max: bigint } | null = null;
-  for (const use of uses) {
-    const r = INTEGER_TYPE_RANGES[use.columnType];
-    if (range === null) range = r;
-    else if (r.min > range.min || r.max < range.max) range = { min: r.min > range.min ? r.min : range.min, max: r.max < range.max ? r.max : range.max };
-  }
-  return range;
 }

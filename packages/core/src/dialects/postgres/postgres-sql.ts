@@ -1,12 +1,8 @@
 import { SeqsyncError } from '../../errors';
+import { quoteDoubleQuoted, sqlInteger } from '../../sql-text';
 
-/** `"name"` with embedded quotes doubled: the only way an identifier reaches PostgreSQL SQL text. */
-export function quoteIdent(identifier: string): string {
-  if (identifier.length === 0 || identifier.includes('\0')) {
-    throw new SeqsyncError('INVALID_OPTION', `invalid identifier ${JSON.stringify(identifier)}: empty or contains NUL`);
-  }
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+/** The only way an identifier reaches PostgreSQL SQL text. */
+export const quoteIdent = quoteDoubleQuoted;
 
 /**
  * A string literal that means the same whatever `standard_conforming_strings` is:
@@ -22,12 +18,11 @@ export function qualifiedName(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
-/**
- * An integer written into a script. Scripts (several statements in one round trip) cannot carry bind
- * parameters, so the only values inlined are integers seqsync computed itself — checked here, never user text.
- */
-export function sqlInteger(value: bigint | number): string {
-  const text = value.toString();
-  if (!/^-?[0-9]+$/.test(text)) throw new SeqsyncError('INVALID_OPTION', `not an integer: ${text}`);
-  return text;
-}
+export { sqlInteger };
+
+/** Ranges of PostgreSQL's integer types, by the names `format_type` gives them (domains resolved to their base). */
+export const INTEGER_TYPE_RANGES: Readonly<Record<string, { min: bigint; max: bigint }>> = {
+  smallint: { min: -(2n ** 15n), max: 2n ** 15n - 1n },
+  integer: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
+  bigint: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
+};

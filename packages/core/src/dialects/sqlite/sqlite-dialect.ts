@@ -26,7 +26,7 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   readonly translateError = translateSqliteError;
 
   introspect(db: Queryable, request: RunRequest): Promise<SqliteCatalog> {
-    return loadCatalog(db, { schemas: request.schemas, include: request.tables, exclude: request.exclude });
+    return loadCatalog(db, request);
   }
 
   tablesWithoutSequence(catalog: SqliteCatalog): readonly string[] {

@@ -1,15 +1,9 @@
 import type { Queryable } from '../../types';
 import type { QualifiedName } from '../../table-names';
+import type { CatalogScope } from '../../dialect';
 import { assertSchemasPresent, compareText, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import { bigIntOrNull } from '../../sequence-math';
 import { createTableKeywords, qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
-
-/** Which tables the user asked about; `schemas` are attached database names (`main`, …). */
-export interface SqliteScope {
-  readonly schemas: readonly string[] | null;
-  readonly include: readonly QualifiedName[] | null;
-  readonly exclude: readonly QualifiedName[];
-}
 
 /**
  * A table whose INTEGER PRIMARY KEY is its rowid. `autoincrement`: SQLite keeps a high-water mark in
@@ -39,7 +33,7 @@ interface RawTableRow { schemaName: string; tableName: string; sql: string | nul
 export interface RawLiveRow { ref: number; first: string | null; second: string | null }
 
 /** Reads the schema in two in-process queries: the attached databases, then every table's key columns. */
-export async function loadCatalog(db: Queryable, scope: SqliteScope): Promise<SqliteCatalog> {
+export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<SqliteCatalog> {
   const attached = (await db.query<{ name: string }>(`SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY seq`)).map((r) => r.name);
   assertSchemasPresent(scope.schemas, new Set(attached));
   const schemas = scope.schemas ?? attached;
@@ -63,8 +57,8 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
     });
   }
   const inScope = (schema: string, table: string) =>
-    !scope.exclude.some((name) => matches(name, schema, table)) && (scope.include === null || scope.include.some((name) => matches(name, schema, table)));
-  const named = scope.include ?? [];
+    !scope.exclude.some((name) => matches(name, schema, table)) && (scope.tables === null || scope.tables.some((name) => matches(name, schema, table)));
+  const named = scope.tables ?? [];
   const unknown = named.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
   const unknownExcluded = scope.exclude.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
   const error = unknownTablesError(unknown, unknownExcluded);

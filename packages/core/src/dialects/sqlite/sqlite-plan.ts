@@ -1,9 +1,7 @@
 import type { Mode, SequenceReport } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { SqliteLiveState, SqliteTable } from './sqlite-introspect';
-import { decide } from '../../sequence-decision';
-import { exhaustionPercent } from '../../sequence-math';
-import { EXHAUSTION_WARNING_PERCENT } from '../../types';
+import { decide, exhaustion, reportOf } from '../../sequence-decision';
 import { quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
 
 /** A rowid is a signed 64-bit integer; AUTOINCREMENT starts at 1 and counts up by 1. */
@@ -36,14 +34,13 @@ export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode
   };
   if (!table.autoincrement) {
     const next = state.dataMax === null || state.dataMax < 0n ? 1n : state.dataMax + 1n;
-    const percent = exhaustionPercent(ROWID_SHAPE, ROWID_RANGE, next);
     return {
       table, newSequenceValue: null, rowExists: false,
-      report: {
-        ...base, nextValueBefore: next, nextValueAfter: next, behind: false, action: 'unchanged',
+      report: reportOf({ ...base, nextValueBefore: next }, {
+        action: 'unchanged', newNextValue: null, nextValueAfter: next, behind: false,
         reason: 'INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives each insert max(rowid)+1, so there is no counter to realign',
-        exhaustionPercent: percent, exhaustionWarning: percent >= EXHAUSTION_WARNING_PERCENT,
-      },
+        ...exhaustion(ROWID_SHAPE, ROWID_RANGE, next),
+      }),
     };
   }
   const rowExists = state.sequenceValue !== null;
@@ -54,10 +51,7 @@ export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode
     table,
     rowExists,
     newSequenceValue: decision.newNextValue === null ? null : decision.newNextValue - 1n,
-    report: {
-      ...base, nextValueBefore: nextValue, nextValueAfter: decision.nextValueAfter, behind: decision.behind, action: decision.action,
-      reason: `${decision.reason}${note}`, exhaustionPercent: decision.exhaustionPercent, exhaustionWarning: decision.exhaustionWarning,
-    },
+    report: reportOf({ ...base, nextValueBefore: nextValue }, decision, note),
   };
 }
 

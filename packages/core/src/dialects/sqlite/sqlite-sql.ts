@@ -1,12 +1,8 @@
 import { SeqsyncError } from '../../errors';
+import { quoteDoubleQuoted, sqlInteger } from '../../sql-text';
 
-/** `"name"` with embedded double quotes doubled: the only way an identifier reaches SQLite SQL text. */
-export function quoteIdent(identifier: string): string {
-  if (identifier.length === 0 || identifier.includes('\0')) {
-    throw new SeqsyncError('INVALID_OPTION', `invalid identifier ${JSON.stringify(identifier)}: empty or contains NUL`);
-  }
-  return `"${identifier.replace(/"/g, '""')}"`;
-}
+/** The only way an identifier reaches SQLite SQL text. */
+export const quoteIdent = quoteDoubleQuoted;
 
 export function qualifiedName(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;
@@ -18,12 +14,7 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-/** An integer seqsync computed itself, written into SQL: checked here, never user text. */
-export function sqlInteger(value: bigint | number): string {
-  const text = value.toString();
-  if (!/^-?[0-9]+$/.test(text)) throw new SeqsyncError('INVALID_OPTION', `not an integer: ${text}`);
-  return text;
-}
+export { sqlInteger };
 
 /**
  * The keywords of a CREATE TABLE statement that decide its key: whether it says AUTOINCREMENT and whether
