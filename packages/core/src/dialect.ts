@@ -1,4 +1,4 @@
-import type { Mode, Queryable, SequenceReport } from './types';
+import type { Mode, Queryable, Report, SequenceReport } from './types';
 import type { QualifiedName } from './table-names';
 import type { SeqsyncError } from './errors';
 import type { DialectName } from './dialects';
@@ -24,11 +24,13 @@ export interface RunRequest {
 /** The part of a request that decides which tables are in scope: what every catalog read takes. */
 export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
 
-export interface DialectResult {
-  readonly sequences: readonly SequenceReport[];
+/** The part of a Report the runner fills in; the engine adds the rest. */
+export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'statements' | 'batches'>;
+
+/** What every dialect's catalog holds besides its counters. */
+export interface DialectCatalog {
+  /** Tables named in the request that exist but that no counter feeds. */
   readonly tablesWithoutSequence: readonly string[];
-  readonly statements: readonly string[];
-  readonly batches: number;
 }
 
 /** One statement; bound parameters keep it out of multi-statement scripts, which cannot carry them. */
@@ -67,7 +69,7 @@ export interface BatchConnection {
  * `introspect` reads the catalog, `plan` (in the dialect's `*-plan.ts`) is pure, `writeBatch` is the one
  * writer.
  */
-export interface Dialect<Catalog = unknown, Counter = unknown, Step extends PlannedStep = PlannedStep> {
+export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counter = unknown, Step extends PlannedStep = PlannedStep> {
   readonly name: DialectName;
   /** What opens seqsync's own transaction for a batch (`BEGIN`, `BEGIN IMMEDIATE`, …). */
   readonly beginStatements: readonly string[];
@@ -76,9 +78,7 @@ export interface Dialect<Catalog = unknown, Counter = unknown, Step extends Plan
   /** Opens a connection for a URL of this dialect, loading its driver lazily. */
   connect(url: URL): Promise<OpenDatabase>;
   /** Read-only: the counters in scope and what they feed, from the catalog. */
-  introspect(db: Queryable, request: RunRequest): Promise<Catalog>;
-  /** Tables named in the request that exist but that no counter feeds. */
-  tablesWithoutSequence(catalog: Catalog): readonly string[];
+  introspect(db: Queryable, scope: CatalogScope): Promise<Catalog>;
   /** Fails, before anything is read or written, when a privilege the run needs is missing. */
   assertPrivileges(catalog: Catalog, writing: boolean): void;
   /** The counters in batches, one transaction each; how much one may hold is the database's limit to know. */

@@ -1,4 +1,4 @@
-import type { BatchConnection, Dialect, DialectResult, PlannedStep, RunRequest, Statement } from './dialect';
+import type { BatchConnection, Dialect, DialectCatalog, DialectResult, PlannedStep, RunRequest, Statement } from './dialect';
 import type { Queryable } from './types';
 import { SeqsyncError } from './errors';
 
@@ -8,7 +8,7 @@ import { SeqsyncError } from './errors';
  * library owns one, the caller's. Batches run in order; a failure stops the run and reports how many earlier
  * batches committed, the same way on every database.
  */
-export async function runBatches<Catalog, Counter, Step extends PlannedStep>(
+export async function runBatches<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
   dialect: Dialect<Catalog, Counter, Step>, db: Queryable, request: RunRequest, readOnly: boolean,
 ): Promise<DialectResult> {
   const catalog = await dialect.introspect(db, request).catch((error: unknown) => {
@@ -35,7 +35,7 @@ export async function runBatches<Catalog, Counter, Step extends PlannedStep>(
   }
   return {
     sequences: steps.map((step) => step.report),
-    tablesWithoutSequence: dialect.tablesWithoutSequence(catalog),
+    tablesWithoutSequence: catalog.tablesWithoutSequence,
     statements,
     batches: readOnly ? 0 : batches.length,
   };
@@ -94,7 +94,7 @@ function batchConnection(beginStatements: readonly string[], queryable: Queryabl
  * sequence waited for), and how many earlier batches committed — also when the failure was raised as a
  * SeqsyncError inside the batch, before the count was known.
  */
-async function explain<Catalog, Counter, Step extends PlannedStep>(dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
+async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
   batch: readonly Counter[], request: RunRequest, failure: unknown, committedBatches: number): Promise<never> {
   let error = dialect.translateError(failure, { phase: 'run', committedBatches });
   if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);

@@ -126,12 +126,8 @@ export function dialectNameOf(name: string | undefined): DialectName {
 }
 
 /** What a library adapting its connection onto a Queryable must know about a database (see Entry). */
-export interface DialectTraits {
+export interface DialectTraits extends Pick<Entry, 'label' | 'searchPathSchemas' | 'beginsOwnTransaction' | 'reopenAfterCommit'> {
   readonly name: DialectName;
-  readonly label: string;
-  readonly searchPathSchemas: boolean;
-  readonly beginsOwnTransaction: boolean;
-  readonly reopenAfterCommit: string | null;
 }
 
 /** The traits of a dialect, driver or ORM name (see {@link dialectNameOf}); the MySQL family shares them. */

@@ -1,6 +1,6 @@
 import type { OpenDatabase } from '../../dialect';
 import type { Mysql2ConnectionLike } from './mysql2-adapter';
-import { SeqsyncError } from '../../errors';
+import { loadOptionalDriver } from '../../optional-driver';
 import { translateMysqlError } from './mysql-errors';
 import { fromMysql2Connection } from './mysql2-adapter';
 
@@ -20,13 +20,8 @@ interface Mysql2Connection extends Mysql2ConnectionLike {
  * and write-and-commit travel as one script each.
  */
 export async function connectMysql(url: URL): Promise<OpenDatabase> {
-  let mysql2: Mysql2Module;
-  try {
-    const loaded = (await import('mysql2')) as unknown as Mysql2Module & { default?: Mysql2Module };
-    mysql2 = typeof loaded.createConnection === 'function' ? loaded : (loaded.default as Mysql2Module);
-  } catch (error) {
-    throw new SeqsyncError('DRIVER_MISSING', 'the MySQL/MariaDB driver is not installed: npm install mysql2', { cause: error });
-  }
+  const mysql2 = await loadOptionalDriver('mysql2', 'MySQL/MariaDB',
+    (loaded) => (typeof (loaded as Partial<Mysql2Module> | undefined)?.createConnection === 'function' ? loaded as Mysql2Module : undefined));
   const uri = new URL(url.href.replace(/^mariadb:/, 'mysql:'));
   const connection = mysql2.createConnection({ uri: uri.href, multipleStatements: true, connectTimeout: 10_000 });
   // A server-side disconnect arrives as an 'error' event; the query in flight rejects on its own.

@@ -32,15 +32,9 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
   readonly beginStatements = ['SET TRANSACTION ISOLATION LEVEL REPEATABLE READ', 'START TRANSACTION'];
   readonly quoteIdent = quoteIdent;
   readonly connect = connectMysql;
+  readonly introspect = loadCatalog;
   readonly translateError = translateMysqlError;
 
-  introspect(db: Queryable, request: RunRequest): Promise<MysqlCatalog> {
-    return loadCatalog(db, request);
-  }
-
-  tablesWithoutSequence(catalog: MysqlCatalog): readonly string[] {
-    return catalog.tablesWithoutSequence;
-  }
 
   /** MySQL checks privileges per statement; a missing one fails the batch that needs it, rolled back. */
   assertPrivileges(): void {}

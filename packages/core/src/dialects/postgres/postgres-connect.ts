@@ -1,5 +1,5 @@
 import type { OpenDatabase } from '../../dialect';
-import { SeqsyncError } from '../../errors';
+import { loadOptionalDriver } from '../../optional-driver';
 import { translatePostgresError } from './postgres-errors';
 import { fromPgClient } from './pg-adapter';
 
@@ -15,13 +15,8 @@ interface PgClient {
 
 /** Opens one `pg` connection for a postgres:// URL; `pg` is an optional peer dependency loaded on demand. */
 export async function connectPostgres(url: URL): Promise<OpenDatabase> {
-  let pg: PgModule;
-  try {
-    const loaded = (await import('pg')) as unknown as PgModule & { default?: PgModule };
-    pg = loaded.Client ? loaded : (loaded.default as PgModule);
-  } catch (error) {
-    throw new SeqsyncError('DRIVER_MISSING', 'the PostgreSQL driver is not installed: npm install pg', { cause: error });
-  }
+  const pg = await loadOptionalDriver('pg', 'PostgreSQL',
+    (loaded) => (typeof (loaded as Partial<PgModule> | undefined)?.Client === 'function' ? loaded as PgModule : undefined));
   const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: 10_000, application_name: 'seqsync' });
   // A server-side termination arrives as an 'error' event; without a listener it would crash the process.
   // The query in flight rejects on its own, which is where seqsync reports it.

@@ -17,15 +17,9 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   readonly beginStatements = ['BEGIN'];
   readonly quoteIdent = quoteIdent;
   readonly connect = connectPostgres;
+  readonly introspect = loadCatalog;
   readonly translateError = translatePostgresError;
 
-  introspect(db: Queryable, request: RunRequest): Promise<PostgresCatalog> {
-    return loadCatalog(db, request);
-  }
-
-  tablesWithoutSequence(catalog: PostgresCatalog): readonly string[] {
-    return catalog.tablesWithoutSequence;
-  }
 
   /**
    * Checked before anything is written, so a missing privilege fails the run with nothing changed

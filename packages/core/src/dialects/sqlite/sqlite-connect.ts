@@ -1,6 +1,7 @@
 import type { OpenDatabase } from '../../dialect';
 import type { BetterSqlite3Like } from './better-sqlite3-adapter';
 import { SeqsyncError } from '../../errors';
+import { loadOptionalDriver } from '../../optional-driver';
 import { fromBetterSqlite3 } from './better-sqlite3-adapter';
 import { translateSqliteError } from './sqlite-errors';
 
@@ -12,13 +13,8 @@ type BetterSqlite3Constructor = new (filename: string, options: { fileMustExist:
  */
 export async function connectSqlite(url: URL): Promise<OpenDatabase> {
   const path = filePathOf(url);
-  let Database: BetterSqlite3Constructor;
-  try {
-    const loaded = (await import('better-sqlite3')) as unknown as { default?: BetterSqlite3Constructor };
-    Database = (loaded.default ?? loaded) as BetterSqlite3Constructor;
-  } catch (error) {
-    throw new SeqsyncError('DRIVER_MISSING', 'the SQLite driver is not installed: npm install better-sqlite3', { cause: error });
-  }
+  const Database = await loadOptionalDriver('better-sqlite3', 'SQLite',
+    (loaded) => (typeof loaded === 'function' ? loaded as BetterSqlite3Constructor : undefined));
   let db: BetterSqlite3Like & { close(): void };
   try {
     db = new Database(path, { fileMustExist: true, timeout: 5_000 });

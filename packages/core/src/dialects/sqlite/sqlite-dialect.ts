@@ -23,15 +23,9 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   readonly beginStatements = ['BEGIN IMMEDIATE'];
   readonly quoteIdent = quoteIdent;
   readonly connect = connectSqlite;
+  readonly introspect = loadCatalog;
   readonly translateError = translateSqliteError;
 
-  introspect(db: Queryable, request: RunRequest): Promise<SqliteCatalog> {
-    return loadCatalog(db, request);
-  }
-
-  tablesWithoutSequence(catalog: SqliteCatalog): readonly string[] {
-    return catalog.tablesWithoutSequence;
-  }
 
   /** SQLite has no privileges beyond the file's: a read-only file fails the write, rolled back. */
   assertPrivileges(): void {}
