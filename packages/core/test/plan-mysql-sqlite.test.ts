@@ -2,7 +2,7 @@ import type { MysqlCounter, SequenceState } from '../src/dialects/mysql/mysql-in
 import type { SqliteTable } from '../src/dialects/sqlite/sqlite-introspect';
 import { ddlStatements, integerRange, planCounter, setvalStatement, settleSetval } from '../src/dialects/mysql/mysql-plan';
 import { parseSequenceDefault, quoteIdent as quoteMysql, textLiteral } from '../src/dialects/mysql/mysql-sql';
-import { planTable, writeStatements } from '../src/dialects/sqlite/sqlite-plan';
+import { planCounter as planSqliteCounter, writeStatements } from '../src/dialects/sqlite/sqlite-plan';
 import { createTableKeywords, quoteIdent as quoteSqlite } from '../src/dialects/sqlite/sqlite-sql';
 
 const STEP = { increment: 1n, offset: 1n };
@@ -93,20 +93,20 @@ describe('SQLite planning', () => {
     ['reset compacts a high row to MAX', 'reset', 100n, 7n, 'reset', 8n, 7n],
     ['reset on an empty table stores 0', 'reset', 100n, null, 'reset', 1n, 0n],
   ] as const)('%s', (_name, mode, sequenceValue, dataMax, action, after, stored) => {
-    const step = planTable(table(), { sequenceValue, dataMax, dataMin: dataMax === null ? null : 1n }, mode);
-    expect({ action: step.report.action, after: step.report.nextValueAfter, stored: step.newSequenceValue }).toEqual({ action, after, stored });
+    const step = planSqliteCounter(table(), { sequenceValue, dataMax, dataMin: dataMax === null ? null : 1n }, mode);
+    expect({ action: step.report.action, after: step.report.nextValueAfter, stored: step.newNextValue === null ? null : step.newNextValue - 1n }).toEqual({ action, after, stored });
   });
 
   it('never plans a write for a rowid table', () => {
-    const step = planTable(table(false), { sequenceValue: null, dataMax: 41n, dataMin: 1n }, 'reset');
-    expect(step).toMatchObject({ newSequenceValue: null, report: { action: 'unchanged', nextValueAfter: 42n, behind: false } });
+    const step = planSqliteCounter(table(false), { sequenceValue: null, dataMax: 41n, dataMin: 1n }, 'reset');
+    expect(step).toMatchObject({ newNextValue: null, report: { action: 'unchanged', nextValueAfter: 42n, behind: false } });
   });
 
   it('writes one UPDATE and one INSERT per database, names as literals', () => {
     const steps = [
-      planTable(table(true, "it's"), { sequenceValue: 1n, dataMax: 5n, dataMin: 1n }, 'advance'),
-      planTable(table(true, 'b'), { sequenceValue: 1n, dataMax: 9n, dataMin: 1n }, 'advance'),
-      planTable(table(true, 'c'), { sequenceValue: null, dataMax: 3n, dataMin: 1n }, 'advance'),
+      planSqliteCounter(table(true, "it's"), { sequenceValue: 1n, dataMax: 5n, dataMin: 1n }, 'advance'),
+      planSqliteCounter(table(true, 'b'), { sequenceValue: 1n, dataMax: 9n, dataMin: 1n }, 'advance'),
+      planSqliteCounter(table(true, 'c'), { sequenceValue: null, dataMax: 3n, dataMin: 1n }, 'advance'),
     ];
     expect(writeStatements(steps)).toEqual([
       `UPDATE "main".sqlite_sequence SET seq = CASE name WHEN 'it''s' THEN 5 WHEN 'b' THEN 9 END WHERE name IN ('it''s', 'b')`,

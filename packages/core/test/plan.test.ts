@@ -1,5 +1,5 @@
 import type { PostgresSequence, PostgresLiveState } from '../src/dialects/postgres/postgres-introspect';
-import { lockStatement, planSequence, setvalStatement } from '../src/dialects/postgres/postgres-plan';
+import { lockStatement, planCounter, setvalStatement } from '../src/dialects/postgres/postgres-plan';
 
 function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
   return {
@@ -13,7 +13,7 @@ function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
 const state = (lastValue: bigint, isCalled: boolean, dataMax: bigint | null, dataMin: bigint | null = dataMax === null ? null : 1n): PostgresLiveState =>
   ({ lastValue, isCalled, dataMax, dataMin });
 
-describe('planSequence', () => {
+describe('planCounter', () => {
   it.each([
     // name, mode, state, action, nextValueAfter
     ['advance: seeded ids 1..10, untouched sequence → 11', 'advance', state(1n, false, 10n), 'advanced', 11n],
@@ -24,14 +24,14 @@ describe('planSequence', () => {
     ['reset: empty table restarts at START with is_called = false', 'reset', state(7n, true, null), 'reset', 1n],
     ['reset: already exact is unchanged', 'reset', state(10n, true, 10n), 'unchanged', 11n],
   ] as const)('%s', (_name, mode, live, action, after) => {
-    const step = planSequence(sequence(), live, mode);
+    const step = planCounter(sequence(), live, mode);
     expect(step.report.action).toBe(action);
     expect(step.report.nextValueAfter).toBe(after);
     expect(step.newNextValue).toBe(action === 'unchanged' ? null : after);
   });
 
   it('skips an exhausted sequence with the reason instead of setting an invalid value', () => {
-    const step = planSequence(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }), state(1n, false, 32767n), 'advance');
+    const step = planCounter(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }), state(1n, false, 32767n), 'advance');
     expect(step.report.action).toBe('skipped');
     expect(step.report.reason).toMatch(/exhausted/);
     expect(step.report.exhaustionPercent).toBe(100);
@@ -40,13 +40,13 @@ describe('planSequence', () => {
 
   it('skips a sequence feeding a non-integer column', () => {
     const uses = [{ ...sequence().uses[0], columnType: 'text' }];
-    const step = planSequence(sequence({ uses }), state(1n, false, null), 'advance');
+    const step = planCounter(sequence({ uses }), state(1n, false, null), 'advance');
     expect(step.report.action).toBe('skipped');
     expect(step.report.reason).toContain('public.User.id is text');
   });
 
   it('warns at 75 % of an integer column even when the sequence is bigint', () => {
-    const step = planSequence(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }), state(1n, false, 2000000000n), 'advance');
+    const step = planCounter(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }), state(1n, false, 2000000000n), 'advance');
     expect(step.report.nextValueAfter).toBe(2000000001n);
     expect(step.report.exhaustionWarning).toBe(true);
     expect(step.report.exhaustionPercent).toBeCloseTo(93.13, 2);
@@ -56,8 +56,8 @@ describe('planSequence', () => {
 describe('SQL built by the plan', () => {
   it('reset sets every moving sequence in one statement, quoting each name as an identifier inside a literal', () => {
     const odd = sequence({ schema: "o'dd", name: 'we"ird\\seq' });
-    const steps = [planSequence(sequence(), state(1n, false, 10n), 'reset'), planSequence(odd, state(1n, false, 4n), 'reset'),
-      planSequence(sequence({ name: 'still' }), state(4n, true, 4n), 'reset')];
+    const steps = [planCounter(sequence(), state(1n, false, 10n), 'reset'), planCounter(odd, state(1n, false, 4n), 'reset'),
+      planCounter(sequence({ name: 'still' }), state(4n, true, 4n), 'reset')];
     expect(setvalStatement(steps, 'reset')).toBe(
       'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\n' +
       'FROM (VALUES\n' +
@@ -67,7 +67,7 @@ describe('SQL built by the plan', () => {
   });
 
   it('advance never sets a value below the sequence\'s own next value at the moment of writing', () => {
-    const steps = [planSequence(sequence(), state(1n, false, 10n), 'advance'), planSequence(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
+    const steps = [planCounter(sequence(), state(1n, false, 10n), 'advance'), planCounter(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
     expect(setvalStatement(steps, 'advance')).toBe(
       'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
       '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
@@ -78,7 +78,7 @@ describe('SQL built by the plan', () => {
   });
 
   it('writes nothing when nothing moves', () => {
-    expect(setvalStatement([planSequence(sequence(), state(50n, true, 10n), 'advance')], 'advance')).toBeNull();
+    expect(setvalStatement([planCounter(sequence(), state(50n, true, 10n), 'advance')], 'advance')).toBeNull();
   });
 
   it('locks each table once, sorted, in a mode that blocks writers only', () => {

@@ -4,7 +4,7 @@ import type { PostgresLiveState, PostgresSequence, RawLiveRow } from './postgres
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
 import { liveStateStatement, readLiveState } from './postgres-introspect';
-import { lockStatement, planSequence, setvalStatement } from './postgres-plan';
+import { lockStatement, planCounter, setvalStatement } from './postgres-plan';
 import { qualifiedName, sqlInteger } from './postgres-sql';
 
 /**
@@ -53,7 +53,7 @@ export async function writeBatch(connection: BatchConnection, batch: readonly Po
     rows = await connection.send<RawLiveRow>(read);
   }
   const states = readLiveState(batch, rows);
-  const steps = batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, mode));
+  const steps = batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, mode));
   const setval = setvalStatement(steps, mode);
   await connection.send([...(setval === null ? [] : [setval]), ...restore, ...connection.commit()]);
   return steps;

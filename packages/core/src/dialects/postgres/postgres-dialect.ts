@@ -5,7 +5,7 @@ import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
 import { loadCatalog } from './postgres-introspect';
-import { planSequence } from './postgres-plan';
+import { planCounter } from './postgres-plan';
 import { lockTimeoutError, previewBatch, readBatch, writeBatch } from './postgres-apply';
 import { qualifiedName, quoteIdent } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
@@ -58,7 +58,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
 
   async inspectBatch(connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest): Promise<PostgresStep[]> {
     const states = await readBatch(connection, batch);
-    return batch.map((sequence) => planSequence(sequence, states.get(sequence.oid)!, request.mode));
+    return batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, request.mode));
   }
 
   previewStatements(steps: readonly PostgresStep[], request: RunRequest): string[] {

@@ -14,7 +14,7 @@ export interface PostgresStep {
 }
 
 /** Pure: catalog facts and live state in, the step out. */
-export function planSequence(sequence: PostgresSequence, state: PostgresLiveState, mode: Mode): PostgresStep {
+export function planCounter(sequence: PostgresSequence, state: PostgresLiveState, mode: Mode): PostgresStep {
   const nextValueBefore = nextValueOf(state.lastValue, state.isCalled, sequence.shape.increment);
   const facts = {
     schema: sequence.schema, sequence: sequence.name, increment: sequence.shape.increment,

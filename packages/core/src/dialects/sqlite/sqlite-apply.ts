@@ -3,7 +3,7 @@ import type { BatchConnection } from '../../dialect';
 import type { RawLiveRow, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
 import { liveStateSql, readLiveState } from './sqlite-introspect';
-import { planTable, writeStatements } from './sqlite-plan';
+import { planCounter, writeStatements } from './sqlite-plan';
 import { sqlInteger } from './sqlite-sql';
 
 /**
@@ -18,7 +18,7 @@ export async function writeBatch(connection: BatchConnection, tables: readonly S
   try {
     const rows = await connection.send<RawLiveRow>([`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...connection.begin(), liveStateSql(tables)]);
     const states = readLiveState(tables, rows);
-    const steps = tables.map((table, index) => planTable(table, states[index], mode));
+    const steps = tables.map((table, index) => planCounter(table, states[index], mode));
     await connection.send([...writeStatements(steps), ...connection.commit()]);
     return steps;
   } finally {

@@ -6,7 +6,7 @@ import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
 import { tableKey } from '../../table-names';
 import { liveStateSql, loadCatalog, readLiveState } from './sqlite-introspect';
-import { planTable } from './sqlite-plan';
+import { planCounter } from './sqlite-plan';
 import { previewBatch, writeBatch } from './sqlite-apply';
 import { qualifiedName, quoteIdent } from './sqlite-sql';
 import { translateSqliteError } from './sqlite-errors';
@@ -38,7 +38,7 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   /** One statement, which SQLite reads as one consistent snapshot. */
   async inspectBatch(connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest): Promise<SqliteStep[]> {
     const states = readLiveState(batch, await connection.send<RawLiveRow>([liveStateSql(batch)]));
-    return batch.map((table, index) => planTable(table, states[index], request.mode));
+    return batch.map((table, index) => planCounter(table, states[index], request.mode));
   }
 
   previewStatements(steps: readonly SqliteStep[], request: RunRequest): string[] {

@@ -11,8 +11,8 @@ const ROWID_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 export interface SqliteStep {
   readonly table: SqliteTable;
   readonly report: SequenceReport;
-  /** The sqlite_sequence value to store (the next id minus one); null when left as it is. */
-  readonly newSequenceValue: bigint | null;
+  /** The id the next insert must get; null when left as it is. sqlite_sequence stores the one before it. */
+  readonly newNextValue: bigint | null;
   /** Whether the table has a sqlite_sequence row to update, or one must be inserted. */
   readonly rowExists: boolean;
 }
@@ -23,7 +23,7 @@ export interface SqliteStep {
  * SQLite still takes max(seq, MAX(rowid)) + 1 for the next insert, but ids deleted from the top would
  * come back, which AUTOINCREMENT exists to prevent.
  */
-export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode): SqliteStep {
+export function planCounter(table: SqliteTable, state: SqliteLiveState, mode: Mode): SqliteStep {
   const base = {
     schema: table.schema,
     sequence: table.table,
@@ -35,7 +35,7 @@ export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode
   if (!table.autoincrement) {
     const next = state.dataMax === null || state.dataMax < 0n ? 1n : state.dataMax + 1n;
     return {
-      table, newSequenceValue: null, rowExists: false,
+      table, newNextValue: null, rowExists: false,
       report: reportOf({ ...base, nextValueBefore: next }, {
         action: 'unchanged', newNextValue: null, nextValueAfter: next, behind: false,
         reason: 'INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives each insert max(rowid)+1, so there is no counter to realign',
@@ -50,7 +50,7 @@ export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode
   return {
     table,
     rowExists,
-    newSequenceValue: decision.newNextValue === null ? null : decision.newNextValue - 1n,
+    newNextValue: decision.newNextValue,
     report: reportOf({ ...base, nextValueBefore: nextValue }, decision, note),
   };
 }
@@ -62,18 +62,18 @@ export function planTable(table: SqliteTable, state: SqliteLiveState, mode: Mode
  */
 export function writeStatements(steps: readonly SqliteStep[]): string[] {
   const statements: string[] = [];
-  const schemas = [...new Set(steps.filter((s) => s.newSequenceValue !== null).map((s) => s.table.schema))].sort();
+  const schemas = [...new Set(steps.filter((s) => s.newNextValue !== null).map((s) => s.table.schema))].sort();
   for (const schema of schemas) {
-    const moving = steps.filter((s) => s.newSequenceValue !== null && s.table.schema === schema);
+    const moving = steps.filter((s) => s.newNextValue !== null && s.table.schema === schema);
     const sequenceTable = `${quoteIdent(schema)}.sqlite_sequence`;
     const updates = moving.filter((s) => s.rowExists);
     if (updates.length > 0) {
-      const cases = updates.map((s) => `WHEN ${quoteLiteral(s.table.table)} THEN ${sqlInteger(s.newSequenceValue!)}`).join(' ');
+      const cases = updates.map((s) => `WHEN ${quoteLiteral(s.table.table)} THEN ${sqlInteger(s.newNextValue! - 1n)}`).join(' ');
       statements.push(`UPDATE ${sequenceTable} SET seq = CASE name ${cases} END WHERE name IN (${updates.map((s) => quoteLiteral(s.table.table)).join(', ')})`);
     }
     const inserts = moving.filter((s) => !s.rowExists);
     if (inserts.length > 0) {
-      statements.push(`INSERT INTO ${sequenceTable} (name, seq) VALUES ${inserts.map((s) => `(${quoteLiteral(s.table.table)}, ${sqlInteger(s.newSequenceValue!)})`).join(', ')}`);
+      statements.push(`INSERT INTO ${sequenceTable} (name, seq) VALUES ${inserts.map((s) => `(${quoteLiteral(s.table.table)}, ${sqlInteger(s.newNextValue! - 1n)})`).join(', ')}`);
     }
   }
   return statements;
