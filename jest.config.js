@@ -1,9 +1,14 @@
+const { availableParallelism } = require('node:os');
+
 /** One jest run for unit tests, real-database tests and ORM integration tests. */
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
   },
+  // Most suites wait on PostgreSQL, MariaDB or a child process rather than on the CPU; jest's default (one worker
+  // fewer than the cores) runs them one at a time on a 2-core machine. Each suite has a database of its own.
+  maxWorkers: Math.max(2, availableParallelism() * 2),
   moduleNameMapper: {
     '^@seqsync/(core|cli|prisma|typeorm|knex)$': '<rootDir>/packages/$1/src/index.ts',
   },
