@@ -1,13 +1,13 @@
 import type { Connection } from 'mysql2/promise';
 import type { MysqlTestDatabase } from '../../test-support/mysql-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
-import type { PrismaReport, PrismaSchemaMetadata } from '@seqsync/prisma';
+import type { SequencesReport, PrismaSchemaMetadata } from '@seqsync/prisma';
 import { createConnection } from 'mysql2/promise';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { realign } from '@seqsync/core';
-import { checkSequences, fromPrismaClient, prismaQueryable, realignSequences, seqsyncExtension } from '@seqsync/prisma';
+import { checkSequences, fromPrismaClient, realignSequences, realignSequencesExtension } from '@seqsync/prisma';
 import { autoIncrementOf, createMysqlDatabase } from '../../test-support/mysql-database';
-import { expectDuplicateKey, migrationScripts, preparePrismaProject } from './support/prisma-project';
+import { expectDuplicateKey, migrationScripts, preparePrismaProject, sequenceRow } from './support/prisma-project';
 import { seedExplicitIds } from './project-mysql/seed-data';
 
 /**
@@ -51,7 +51,7 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     return (await client.ticket.findFirstOrThrow({ where: { title } })).id as number;
   }
 
-  const summary = (report: PrismaReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
+  const summary = (report: SequencesReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
 
   describe('realignSequences and checkSequences', () => {
     test('before: explicit ticket ids leave the SEQUENCE at 1 and the next create() fails with P2002 on PRIMARY; AUTO_INCREMENT keys follow by themselves', async () => {
@@ -153,18 +153,16 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
       }
     });
 
-    test('the server decides the dialect: prismaQueryable asks it (mariadb), and a client declared MySQL is refused by core', async () => {
-      const detected = await prismaQueryable(prisma);
+    test('the server decides the dialect: the client declares its provider mysql, core asks the server and realigns as MariaDB', async () => {
+      const queryable = fromPrismaClient(prisma);
 
-      expect(detected.dialect).toBe('mariadb');
-      expect(fromPrismaClient(prisma).dialect).toBe('mysql');
-      await expect(realign(fromPrismaClient(prisma), { tables: ['User'] }))
-        .rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message: expect.stringContaining('the server is MariaDB') });
-      expect((await realign(fromPrismaClient(prisma, { dialect: 'mariadb' }), { tables: ['User'] })).dialect).toBe('mariadb');
+      expect(queryable.dialect).toBe('mysql');
+      expect((await realign(queryable, { tables: ['User'] })).dialect).toBe('mariadb');
+      expect((await checkSequences(prisma, { metadata })).dialect).toBe('mariadb');
     });
 
     test('rows come back the way core reads them: BIGINT as strings, parameters bound with ?', async () => {
-      const [row] = await (await prismaQueryable(prisma)).query('SELECT CAST(9007199254740993 AS SIGNED) AS big, ? AS text, CAST(? AS CHAR) AS number', ['Ada', 7]);
+      const [row] = await fromPrismaClient(prisma).query('SELECT CAST(9007199254740993 AS SIGNED) AS big, ? AS text, CAST(? AS CHAR) AS number', ['Ada', 7]);
 
       expect(row).toEqual({ big: '9007199254740993', text: 'Ada', number: '7' });
     });
@@ -172,7 +170,7 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     test('composite and String keys are reported as skipped, each with its reason', async () => {
       const report = await realignSequences(prisma, { metadata });
 
-      expect(report.skippedModels).toEqual([
+      expect(report.skipped).toEqual([
         { model: 'Membership', table: 'memberships', schema: null, reason: 'composite primary key (userId, groupId) has no sequence' },
         { model: 'Tag', table: 'Tag', schema: null, reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
       ]);
@@ -186,10 +184,10 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     });
   });
 
-  describe('seqsyncExtension', () => {
+  describe('realignSequencesExtension', () => {
     test('createMany with explicit ticket ids realigns the SEQUENCE: the next plain create() gets exactly MAX+1', async () => {
-      const realigned: PrismaReport[] = [];
-      const extended = prisma.$extends(seqsyncExtension({ metadata, onRealign: (report) => realigned.push(report) }));
+      const realigned: SequencesReport[] = [];
+      const extended = prisma.$extends(realignSequencesExtension({ metadata, onReport: (report) => realigned.push(report) }));
 
       await extended.ticket.createMany({ data: [{ id: 1, title: 'One' }, { id: 2, title: 'Two' }] });
 
@@ -198,7 +196,7 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     });
 
     test('inside an interactive $transaction the realign joins it: the next create() in the same transaction gets MAX+1', async () => {
-      const extended = prisma.$extends(seqsyncExtension({ metadata }));
+      const extended = prisma.$extends(realignSequencesExtension({ metadata }));
 
       const id = await extended.$transaction(async (tx) => {
         await tx.ticket.create({ data: { id: 40, title: 'Forty' } });
@@ -210,18 +208,19 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
   });
 
   describe('prisma db seed', () => {
-    test('withRealign in seed.ts: after `prisma db seed` the next ticket gets exactly MAX+1', async () => {
+    test('realignAfterSeed in seed.ts: after `prisma db seed` the next ticket gets exactly MAX+1', async () => {
       const { stderr } = await project.prisma(['db', 'seed']);
 
-      expect(stderr).toContain('seqsync: advanced 1 of 4 sequences; skipped 2 models');
-      expect(stderr).toContain(`advanced ${db.name}.ticket_seq: next value 1 → 4 (${db.name}.tickets.id)`);
+      expect(stderr).toContain('seqsync: Moved 1 of 4 sequences in 1 transaction.');
+      expect(stderr).toMatch(sequenceRow(`${db.name}.ticket_seq`, `${db.name}.tickets.id`, '3', '1', '4', 'advanced'));
+      expect(stderr.match(/^skipped model \w+/gm)).toEqual(['skipped model Membership', 'skipped model Tag']);
       expect(await createTicket(prisma, 'After seed')).toBe(4);
     });
 
     test('the seqsync-prisma step in migrations.seed realigns through a mysql:// DATABASE_URL after an unchanged seed script', async () => {
       const { stderr } = await project.prisma(['db', 'seed', '--config', 'prisma.config.seed-step.ts']);
 
-      expect(stderr).toContain(`advanced ${db.name}.ticket_seq: next value 1 → 4 (${db.name}.tickets.id)`);
+      expect(stderr).toMatch(sequenceRow(`${db.name}.ticket_seq`, `${db.name}.tickets.id`, '3', '1', '4', 'advanced'));
       expect(await createTicket(prisma, 'After seed')).toBe(4);
     });
   });

@@ -57,7 +57,7 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
   test('composite, String and UUID ids are reported as skipped, each with its reason', async () => {
     const report = await realignSequences(prisma, { metadata });
 
-    expect(report.skippedModels).toEqual([
+    expect(report.skipped).toEqual([
       { model: 'Membership', table: 'memberships', schema: 'public', reason: 'composite primary key (userId, groupId) has no sequence' },
       { model: 'Tag', table: 'Tag', schema: 'public', reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
       { model: 'Document', table: 'Document', schema: 'public', reason: 'String id "id" defaults to uuid(): no sequence' },
@@ -105,8 +105,8 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
 
     expect(report.metadataSource).toBe('client');
     expect((await prisma.user.create({ data: { email: 'new@example.com' } })).id).toBe(4);
-    expect(report.skippedModels.map((m) => m.model).sort()).toEqual(['Document', 'Membership', 'Tag']);
-    expect(report.skippedModels[0].reason).toContain('no sequence feeds any column of this table');
+    expect(report.skipped.map((m) => m.model).sort()).toEqual(['Document', 'Membership', 'Tag']);
+    expect(report.skipped[0].reason).toContain('no sequence feeds any column of this table');
   });
 
   test('given a transaction client, it realigns inside that transaction and sees its uncommitted rows', async () => {
@@ -143,7 +143,8 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
       "SELECT 9007199254740993::int8 AS big, 'pg_class'::regclass::oid AS oid, 1.50::numeric AS num, 7::int4 AS small, true AS flag, ARRAY[1, 2]::int8[] AS list");
 
     expect(row).toEqual({ big: '9007199254740993', oid: '1259', num: '1.5', small: 7, flag: true, list: ['1', '2'] });
-    expect(queryable.dialect).toBe('postgres');
+    // The datasource provider, which core reads as an alias of its postgres dialect.
+    expect(queryable.dialect).toBe('postgresql');
     expect(queryable.multiStatement).toBeUndefined();
   });
 

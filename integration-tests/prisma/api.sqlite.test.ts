@@ -5,11 +5,11 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import type { SqliteTestFile } from '../../test-support/sqlite-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
-import type { PrismaReport, PrismaSchemaMetadata } from '@seqsync/prisma';
+import type { SequencesReport, PrismaSchemaMetadata } from '@seqsync/prisma';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
-import { checkSequences, prismaQueryable, realignSequences, seqsyncExtension } from '@seqsync/prisma';
+import { checkSequences, fromPrismaClient, realignSequences, realignSequencesExtension } from '@seqsync/prisma';
 import { createSqliteFile, sqliteSequenceOf } from '../../test-support/sqlite-database';
-import { migrationScripts, preparePrismaProject } from './support/prisma-project';
+import { migrationScripts, preparePrismaProject, sequenceRow } from './support/prisma-project';
 
 /**
  * The same API on SQLite: a Prisma 7 client generated for the `sqlite` provider, through
@@ -52,7 +52,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
     file.db.exec(`DELETE FROM sqlite_sequence WHERE name = 'User'`);
   }
 
-  const summary = (report: PrismaReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
+  const summary = (report: SequencesReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
 
   describe('realignSequences and checkSequences', () => {
     test('Prisma\'s schema engine creates an Int autoincrement() key as INTEGER PRIMARY KEY AUTOINCREMENT; the committed migration is its output', async () => {
@@ -177,7 +177,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
     test('composite, String and BigInt keys are skipped, each with its reason (a BigInt key is BIGINT PRIMARY KEY: no counter)', async () => {
       const report = await realignSequences(prisma, { metadata });
 
-      expect(report.skippedModels).toEqual([
+      expect(report.skipped).toEqual([
         { model: 'AuditEvent', table: 'audit_events', schema: null, reason: 'BigInt id "id" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: not the rowid, no counter (use Int)' },
         { model: 'Membership', table: 'memberships', schema: null, reason: 'composite primary key (userId, groupId) has no sequence' },
         { model: 'Tag', table: 'Tag', schema: null, reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
@@ -185,7 +185,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
     });
 
     test('rows come back the way core reads them: 64-bit integers as strings', async () => {
-      const queryable = await prismaQueryable(prisma);
+      const queryable = fromPrismaClient(prisma);
 
       const [row] = await queryable.query('SELECT 9007199254740993 AS big, ? AS text', ['Ada']);
 
@@ -194,10 +194,10 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
     });
   });
 
-  describe('seqsyncExtension', () => {
+  describe('realignSequencesExtension', () => {
     test('inside an interactive $transaction the realign joins it; SQLite already moved sqlite_sequence past the explicit ids, so nothing changes', async () => {
-      const realigned: PrismaReport[] = [];
-      const extended = prisma.$extends(seqsyncExtension({ metadata, onRealign: (report) => realigned.push(report) }));
+      const realigned: SequencesReport[] = [];
+      const extended = prisma.$extends(realignSequencesExtension({ metadata, onReport: (report) => realigned.push(report) }));
 
       const id = await extended.$transaction(async (tx) => {
         await tx.user.createMany({ data: [{ id: 1, email: 'a@example.com' }, { id: 2, email: 'b@example.com' }] });
@@ -220,7 +220,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
 
       const realigned = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', url]);
       expect(realigned.code).toBe(0);
-      expect(realigned.stderr).toContain('advanced main.User: next value 1 → 6 (main.User.id)');
+      expect(realigned.stderr).toMatch(sequenceRow('main.User', 'main.User.id', '5', '1', '6', 'advanced'));
       expect((await project.bin('seqsync-prisma', ['check', '--metadata', 'generated/seqsync', '--url', url])).code).toBe(0);
       expect(sqliteSequenceOf(file.db, 'User')).toBe(5n);
     });

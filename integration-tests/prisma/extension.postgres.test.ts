@@ -1,18 +1,18 @@
 import type { TestDatabase } from '../../test-support/test-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
-import type { PrismaReport } from '@seqsync/prisma';
-import { seqsyncExtension } from '@seqsync/prisma';
+import type { SequencesReport } from '@seqsync/prisma';
+import { realignSequencesExtension } from '@seqsync/prisma';
 import { createTestDatabase, nextValue } from '../../test-support/test-database';
 import { applyMigrations, preparePrismaProject, resetTables } from './support/prisma-project';
 
-/** prisma.$extends(seqsyncExtension(…)) on the generated client, against real PostgreSQL. */
-describe('seqsyncExtension', () => {
+/** prisma.$extends(realignSequencesExtension(…)) on the generated client, against real PostgreSQL. */
+describe('realignSequencesExtension', () => {
   let db: TestDatabase;
   let project: PrismaProject;
   let base: TestPrismaClient;
   let prisma: TestPrismaClient;
   const queries: string[] = [];
-  const realigns: { cause: { model: string; operation: string }; report: PrismaReport }[] = [];
+  const realigns: { cause: { model: string; operation: string }; report: SequencesReport }[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('prisma_extension');
@@ -20,9 +20,9 @@ describe('seqsyncExtension', () => {
     await applyMigrations(db);
     base = project.newClient({ logQueries: true });
     base.$on('query', (event) => queries.push(event.query));
-    prisma = base.$extends(seqsyncExtension({
+    prisma = base.$extends(realignSequencesExtension({
       metadata: project.metadata(),
-      onRealign: (report, cause) => realigns.push({ cause, report }),
+      onReport: (report, cause) => realigns.push({ cause, report }),
     }));
   });
 
@@ -116,6 +116,6 @@ describe('seqsyncExtension', () => {
   });
 
   test('without metadata it refuses to be built, naming the generator to add', () => {
-    expect(() => seqsyncExtension({} as never)).toThrow(/generator seqsync/);
+    expect(() => realignSequencesExtension({} as never)).toThrow(/generator seqsync/);
   });
 });

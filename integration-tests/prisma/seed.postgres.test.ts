@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { TestDatabase } from '../../test-support/test-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
 import { createTestDatabase, nextValue } from '../../test-support/test-database';
-import { applyMigrations, expectDuplicateKey, preparePrismaProject, resetTables } from './support/prisma-project';
+import { applyMigrations, expectDuplicateKey, preparePrismaProject, resetTables, sequenceRow } from './support/prisma-project';
 import { seedExplicitIds } from './project/seed-data';
 
 /**
@@ -46,21 +46,25 @@ describe('prisma db seed with seqsync', () => {
     expect(await nextValue(db, '"billing"."Invoice_id_seq"')).toBe(1n);
   });
 
-  test('withRealign in seed.ts: after `prisma db seed` the next create() gets exactly max(id) + 1 on every model', async () => {
+  test('realignAfterSeed in seed.ts: after `prisma db seed` the next create() gets exactly max(id) + 1 on every model', async () => {
     const { stderr } = await project.prisma(['db', 'seed']);
 
     await expectNextIdsAfterSeed();
-    expect(stderr).toContain('seqsync: advanced 4 of 4 sequences; skipped 3 models');
-    expect(stderr).toContain('advanced public.User_id_seq: next value 1 → 4 (public.User.id)');
-    expect(stderr).toContain('skipped Membership: composite primary key (userId, groupId) has no sequence');
+    expect(stderr).toContain('seqsync: Moved 4 of 4 sequences in 1 transaction.');
+    expect(stderr).toMatch(sequenceRow('public.User_id_seq', 'public.User.id', '3', '1', '4', 'advanced'));
+    expect(stderr.match(/^skipped model .*$/gm)).toEqual([
+      'skipped model Membership: composite primary key (userId, groupId) has no sequence',
+      'skipped model Tag: String id "slug" has no @default: the application supplies every value, no sequence',
+      'skipped model Document: String id "id" defaults to uuid(): no sequence',
+    ]);
   });
 
   test('the seqsync-prisma step in migrations.seed realigns after an unchanged seed script', async () => {
     const { stderr } = await project.prisma(['db', 'seed', '--config', 'prisma.config.seed-step.ts']);
 
     await expectNextIdsAfterSeed();
-    expect(stderr).toContain('advanced billing.Invoice_id_seq: next value 1 → 501 (billing.Invoice.id)');
-    expect(stderr).toContain('skipped Document: String id "id" defaults to uuid(): no sequence');
+    expect(stderr).toMatch(sequenceRow('billing.Invoice_id_seq', 'billing.Invoice.id', '500', '1', '501', 'advanced'));
+    expect(stderr).toContain('skipped model Document: String id "id" defaults to uuid(): no sequence');
   });
 
   test('the seed step checks read-only and exits 1 while a sequence is behind, 0 once realigned', async () => {

@@ -1,6 +1,6 @@
 import { defineConfig, env } from 'prisma/config';
 
-/** Seed hook, way 1: seed.ts wraps its inserts in withRealign(). */
+/** Seed hook, way 1: seed.ts wraps its inserts in realignAfterSeed(). */
 export default defineConfig({
   schema: 'schema.prisma',
   migrations: {

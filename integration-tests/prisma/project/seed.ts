@@ -1,6 +1,6 @@
 // @ts-nocheck -- ./generated exists only in the copies the tests generate (see ../support/prisma-project.ts).
 import { PrismaPg } from '@prisma/adapter-pg';
-import { withRealign } from '@seqsync/prisma';
+import { realignAfterSeed } from '@seqsync/prisma';
 import { PrismaClient } from './generated/client/client';
 import { seqsyncMetadata } from './generated/seqsync';
 import { seedExplicitIds } from './seed-data';
@@ -8,7 +8,7 @@ import { seedExplicitIds } from './seed-data';
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }) });
 
 // Runs the seed, then realigns the models' sequences, prints a summary and disconnects.
-withRealign(prisma, seedExplicitIds, { metadata: seqsyncMetadata }).catch((error: unknown) => {
+realignAfterSeed(prisma, seedExplicitIds, { metadata: seqsyncMetadata }).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -151,3 +151,12 @@ export async function expectDuplicateKey(insert: Promise<unknown>, constraint: s
   expect(error!.meta?.driverAdapterError?.cause?.originalCode).toBe(originalCode);
   expect(error!.meta?.driverAdapterError?.cause?.constraint?.index).toBe(constraint);
 }
+
+/**
+ * One row of the table the CLI's formatRealign / formatCheck prints (and the seed hook and seed step with
+ * it): sequence, the columns it feeds, data max, next value before and after, action — columns two spaces apart or more.
+ */
+export function sequenceRow(sequence: string, feeds: string, dataMax: string, before: string, after: string, action: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${[sequence, feeds, dataMax, before, after, action].map(escape).join(' {2,}')}$`, 'm');
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { runGenerator } from './generator/generator';
-import { runSeedStep } from './cli/seed-step';
+import { runGenerator } from './generator';
+import { runSeedStep } from './seed-step';
 
 /**
  * One binary, two roles. Prisma starts a generator's `provider` command with no arguments and

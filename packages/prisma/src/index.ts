@@ -1,19 +1,20 @@
+/**
+ * Realign the counters behind Prisma models' autoincrement keys: an API, a seed hook (`realignAfterSeed`
+ * and the `seqsync-prisma` seed step), a client extension and a generator. PostgreSQL, MySQL/MariaDB and SQLite.
+ */
 export { realignSequences, checkSequences } from './realign-sequences';
-export type { PrismaSequenceOptions, PrismaReport } from './realign-sequences';
-export { withRealign } from './seed/with-realign';
-export type { WithRealignOptions, SeedOutcome } from './seed/with-realign';
-export { formatSummary } from './seed/summary';
-export { seqsyncExtension } from './extension/seqsync-extension';
-export type { SeqsyncExtensionOptions, SeqsyncExtension, SeqsyncExtendedClient } from './extension/seqsync-extension';
-export { fromPrismaClient, prismaQueryable } from './connection/prisma-queryable';
-export type { PrismaQueryableOptions } from './connection/prisma-queryable';
-export type { PrismaClientLike } from './connection/prisma-client-like';
-export { metadataFromDmmf } from './metadata/from-dmmf';
-export type { DmmfDocumentLike, DmmfModelLike, DmmfFieldLike } from './metadata/from-dmmf';
+export type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
+export { realignAfterSeed, formatSequencesReport } from './seed';
+export type { RealignAfterSeedOptions, SeedOutcome } from './seed';
+export { realignSequencesExtension } from './extension';
+export type { RealignSequencesExtensionOptions, RealignSequencesExtension, RealignSequencesExtendedClient } from './extension';
+export { fromPrismaClient } from './prisma-connection';
+export type { PrismaQueryableOptions, PrismaClientLike } from './prisma-connection';
+export { metadataFromDmmf } from './from-dmmf';
+export type { DmmfDocumentLike, DmmfModelLike, DmmfFieldLike } from './from-dmmf';
 export type {
   PrismaSchemaMetadata, PrismaModelMetadata, PrimaryKeyField, SequencedField,
-  RelationField, KeyDefault, SkippedModel,
-} from './metadata/model-metadata';
-export type { MetadataSource } from './model-scope';
+  RelationField, KeyDefault, SkippedModel, MetadataSource,
+} from './prisma-metadata';
 export { SeqsyncError, isSeqsyncError } from '@seqsync/core';
-export type { Report, SequenceReport, Options } from '@seqsync/core';
+export type { Report, SequenceReport, Options, ErrorCode } from '@seqsync/core';

@@ -1,21 +1,19 @@
 import type { Options, Report } from '@seqsync/core';
-import type { PrismaClientLike } from './connection/prisma-client-like';
-import type { SkippedModel } from './metadata/model-metadata';
-import type { MetadataSource, ScopeRequest } from './model-scope';
-import { check, realign } from '@seqsync/core';
-import { prismaQueryable } from './connection/prisma-queryable';
-import { assertSupportedProvider, providerOf } from './connection/provider';
-import { modelsWithoutSequence, resolveModelScope } from './model-scope';
+import type { PrismaClientLike } from './prisma-connection';
+import type { MetadataSource, ModelScope, ScopeRequest, SkippedModel } from './prisma-metadata';
+import { check, dialectNameOf, realign } from '@seqsync/core';
+import { fromPrismaClient, providerOf } from './prisma-connection';
+import { modelsWithoutSequence, resolveModelScope } from './prisma-metadata';
 
 /** Core's options, with Prisma models in place of raw table names. */
-export interface PrismaSequenceOptions extends Omit<Options, 'tables'>, ScopeRequest {
+export interface RealignSequencesOptions extends Omit<Options, 'tables'>, ScopeRequest {
   /** Limit for each interactive transaction seqsync opens (one per batch). Default 60 s. */
   readonly transactionTimeoutMs?: number;
 }
 
 /** Core's report, plus the models that were left alone and why. */
-export interface PrismaReport extends Report {
-  readonly skippedModels: readonly SkippedModel[];
+export interface SequencesReport extends Report {
+  readonly skipped: readonly SkippedModel[];
   /** `metadata` (generator or DMMF) or `client` (table names only, from the client's data model). */
   readonly metadataSource: MetadataSource;
 }
@@ -31,7 +29,7 @@ export interface PrismaReport extends Report {
  * const report = await realignSequences(prisma, { metadata: seqsyncMetadata });
  * for (const s of report.sequences) if (s.action === 'advanced') console.log(s.sequence, '→', s.nextValueAfter);
  */
-export function realignSequences(prisma: PrismaClientLike, options: PrismaSequenceOptions = {}): Promise<PrismaReport> {
+export function realignSequences(prisma: PrismaClientLike, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return run(prisma, options, realign);
 }
 
@@ -43,20 +41,26 @@ export function realignSequences(prisma: PrismaClientLike, options: PrismaSequen
  * const report = await checkSequences(prisma, { metadata: seqsyncMetadata });
  * if (report.sequences.some((s) => s.behind)) throw new Error('sequences behind: run realignSequences');
  */
-export function checkSequences(prisma: PrismaClientLike, options: PrismaSequenceOptions = {}): Promise<PrismaReport> {
+export function checkSequences(prisma: PrismaClientLike, options: RealignSequencesOptions = {}): Promise<SequencesReport> {
   return run(prisma, options, check);
 }
 
-async function run(prisma: PrismaClientLike, options: PrismaSequenceOptions, action: typeof realign): Promise<PrismaReport> {
+/** The datasource provider of a client or its metadata, refused before any query when core has no dialect for it. */
+export function supportedProviderOf(prisma: object, metadata: ScopeRequest['metadata']): string | undefined {
+  const provider = providerOf(prisma, metadata !== undefined && 'provider' in metadata ? metadata.provider : undefined);
+  dialectNameOf(provider);
+  return provider;
+}
+
+async function run(prisma: PrismaClientLike, options: RealignSequencesOptions, action: typeof realign): Promise<SequencesReport> {
   const { metadata, models, allTables, transactionTimeoutMs, ...coreOptions } = options;
-  const declared = metadata !== undefined && 'provider' in metadata ? metadata.provider : undefined;
-  const provider = providerOf(prisma, declared);
-  assertSupportedProvider(provider);
+  const provider = supportedProviderOf(prisma, metadata);
   const scope = resolveModelScope(prisma, { metadata, models, allTables }, provider);
-  const report = await action(await prismaQueryable(prisma, { provider, transactionTimeoutMs }), { ...coreOptions, tables: scope.tables });
-  return {
-    ...report,
-    skippedModels: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)],
-    metadataSource: scope.source,
-  };
+  const report = await action(fromPrismaClient(prisma, { provider, transactionTimeoutMs }), { ...coreOptions, tables: scope.tables });
+  return withSkippedModels(report, scope);
+}
+
+/** Core's report with the models the scope left out, and those whose table the database shows without a sequence. */
+export function withSkippedModels(report: Report, scope: ModelScope): SequencesReport {
+  return { ...report, skipped: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)], metadataSource: scope.source };
 }

@@ -1,5 +1,5 @@
-import type { PrismaModelMetadata } from '../src/metadata/model-metadata';
-import { modelsGivenExplicitKeys } from '../src/extension/explicit-keys';
+import type { PrismaModelMetadata } from '../src/prisma-metadata';
+import { modelsGivenExplicitKeys } from '../src/explicit-keys';
 
 const sequenced = (model: string, fieldName: string, relations: { field: string; model: string }[] = []): PrismaModelMetadata => ({
   model, table: model, schema: null, realign: true, reason: '',

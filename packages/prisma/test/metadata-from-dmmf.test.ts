@@ -1,5 +1,5 @@
-import type { DmmfFieldLike, DmmfModelLike } from '../src/metadata/from-dmmf';
-import { metadataFromDmmf } from '../src/metadata/from-dmmf';
+import type { DmmfFieldLike, DmmfModelLike } from '../src/from-dmmf';
+import { metadataFromDmmf } from '../src/from-dmmf';
 
 const field = (name: string, type: string, extra: Partial<DmmfFieldLike> = {}): DmmfFieldLike => ({ name, kind: 'scalar', type, isId: false, ...extra });
 const model = (name: string, fields: DmmfFieldLike[], extra: Partial<DmmfModelLike> = {}): DmmfModelLike => ({ name, dbName: null, schema: null, fields, primaryKey: null, ...extra });

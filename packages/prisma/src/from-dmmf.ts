@@ -1,5 +1,5 @@
 import { SeqsyncError } from '@seqsync/core';
-import type { KeyDefault, PrimaryKeyField, PrismaModelMetadata, PrismaSchemaMetadata, RelationField, SequencedField } from './model-metadata';
+import type { KeyDefault, PrimaryKeyField, PrismaModelMetadata, PrismaSchemaMetadata, RelationField, SequencedField } from './prisma-metadata';
 
 /** The parts of a DMMF field seqsync reads (`@prisma/dmmf`'s `Field`). */
 export interface DmmfFieldLike {

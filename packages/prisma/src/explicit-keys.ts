@@ -1,4 +1,4 @@
-import type { PrismaModelMetadata } from '../metadata/model-metadata';
+import type { PrismaModelMetadata } from './prisma-metadata';
 
 /** The write operations after which a sequence can be behind its data. */
 export const WATCHED_OPERATIONS = ['create', 'createMany', 'createManyAndReturn', 'upsert'] as const;

@@ -1,32 +1,31 @@
-import type { DmmfDocumentLike } from '../metadata/from-dmmf';
-import type { PrismaModelMetadata, PrismaSchemaMetadata } from '../metadata/model-metadata';
-import type { PrismaClientLike } from '../connection/prisma-client-like';
-import type { PrismaReport, PrismaSequenceOptions } from '../realign-sequences';
+import type { DmmfDocumentLike } from './from-dmmf';
+import type { PrismaModelMetadata, PrismaSchemaMetadata } from './prisma-metadata';
+import type { PrismaClientLike } from './prisma-connection';
+import type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
 import type { WatchedOperation } from './explicit-keys';
 import { SeqsyncError } from '@seqsync/core';
-import { assertSupportedProvider, providerOf } from '../connection/provider';
-import { toSchemaMetadata } from '../metadata/model-tables';
-import { realignSequences } from '../realign-sequences';
+import { toSchemaMetadata } from './prisma-metadata';
+import { realignSequences, supportedProviderOf } from './realign-sequences';
 import { WATCHED_OPERATIONS, modelsGivenExplicitKeys } from './explicit-keys';
 import { clientForCall } from './transaction-context';
 
-export interface SeqsyncExtensionOptions extends Omit<PrismaSequenceOptions, 'metadata' | 'models' | 'allTables' | 'dryRun'> {
+export interface RealignSequencesExtensionOptions extends Omit<RealignSequencesOptions, 'metadata' | 'models' | 'allTables' | 'dryRun'> {
   /** Which fields are sequence-fed: the `seqsyncMetadata` export written by `generator seqsync`, or a DMMF document. */
   readonly metadata: PrismaSchemaMetadata | DmmfDocumentLike;
   /** Called after each realign the extension runs, e.g. to log it. */
-  readonly onRealign?: (report: PrismaReport, cause: { readonly model: string; readonly operation: string }) => void;
+  readonly onReport?: (report: SequencesReport, cause: { readonly model: string; readonly operation: string }) => void;
 }
 
 /** What `$extends` needs from an extension function: the extended client. Adds no types (query hooks only). */
-export interface SeqsyncExtendedClient {
+export interface RealignSequencesExtendedClient {
   readonly $extends: { readonly extArgs: { result: {}; model: {}; query: {}; client: {} } };
 }
 
 /** The extension as a function of the client, the form `prisma.$extends(…)` and `Prisma.defineExtension` take. */
-export type SeqsyncExtension = (client: unknown) => SeqsyncExtendedClient;
+export type RealignSequencesExtension = (client: unknown) => RealignSequencesExtendedClient;
 
 interface ExtendableClient extends PrismaClientLike {
-  $extends(extension: object): SeqsyncExtendedClient;
+  $extends(extension: object): RealignSequencesExtendedClient;
 }
 
 interface QueryHookParams {
@@ -44,21 +43,20 @@ interface QueryHookParams {
  *
  * @example
  * import { seqsyncMetadata } from '../generated/seqsync';
- * const prisma = new PrismaClient({ adapter }).$extends(seqsyncExtension({ metadata: seqsyncMetadata }));
+ * const prisma = new PrismaClient({ adapter }).$extends(realignSequencesExtension({ metadata: seqsyncMetadata }));
  * await prisma.user.createMany({ data: [{ id: 1, email: 'ada@example.com' }] }); // realigns "User" afterwards
  * await prisma.user.create({ data: { email: 'bob@example.com' } });                // id 2, no P2002
  */
-export function seqsyncExtension(options: SeqsyncExtensionOptions): SeqsyncExtension {
+export function realignSequencesExtension(options: RealignSequencesExtensionOptions): RealignSequencesExtension {
   if (options?.metadata === undefined) {
     throw new SeqsyncError('INVALID_OPTION',
-      'seqsyncExtension needs `metadata` to know which fields are autoincrement keys: add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata` export');
+      'realignSequencesExtension needs `metadata` to know which fields are autoincrement keys: add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata` export');
   }
-  const { metadata: source, onRealign, ...realignOptions } = options;
-  return (client: unknown): SeqsyncExtendedClient => {
+  const { metadata: source, onReport, ...realignOptions } = options;
+  return (client: unknown): RealignSequencesExtendedClient => {
     const base = client as ExtendableClient;
-    const declared = 'provider' in source ? source.provider : undefined;
     // Refuse at $extends time: a CockroachDB or SQL Server project learns at startup, not after its first seed.
-    const provider = assertProvider(base, declared);
+    const provider = supportedProviderOf(base, source);
     const metadata = toSchemaMetadata(source, provider);
     const byModel = new Map<string, PrismaModelMetadata>(metadata.models.map((m) => [m.model, m]));
     const hook = async ({ model, operation, args, query, __internalParams }: QueryHookParams): Promise<unknown> => {
@@ -68,16 +66,10 @@ export function seqsyncExtension(options: SeqsyncExtensionOptions): SeqsyncExten
       const target = clientForCall(base, __internalParams?.transaction);
       const result = await query(args);
       const report = await realignSequences(target, { ...realignOptions, metadata, models: [...explicit] });
-      onRealign?.(report, { model: model!, operation });
+      onReport?.(report, { model: model!, operation });
       return result;
     };
     const hooks = Object.fromEntries(WATCHED_OPERATIONS.map((operation: WatchedOperation) => [operation, hook]));
     return base.$extends({ name: 'seqsync', query: { $allModels: hooks } });
   };
-}
-
-function assertProvider(client: ExtendableClient, declared: string | undefined): string {
-  const provider = providerOf(client, declared);
-  assertSupportedProvider(provider);
-  return provider;
 }

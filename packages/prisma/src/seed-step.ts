@@ -1,21 +1,19 @@
-import type { PrismaSchemaMetadata } from '../metadata/model-metadata';
-import type { PrismaReport } from '../realign-sequences';
+import type { PrismaSchemaMetadata } from './prisma-metadata';
+import type { SequencesReport } from './realign-sequences';
 import { spawn } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SeqsyncError, check, isSeqsyncError, realign } from '@seqsync/core';
-import { assertSupportedProvider } from '../connection/provider';
-import { METADATA_JSON } from '../generator/emit-metadata';
-import { toSchemaMetadata } from '../metadata/model-tables';
-import { modelsWithoutSequence, resolveModelScope } from '../model-scope';
-import { formatSummary } from '../seed/summary';
+import { SeqsyncError, check, dialectNameOf, realign } from '@seqsync/core';
+import type { Io } from '@seqsync/cli';
+import { EXIT_BEHIND, EXIT_ERROR, EXIT_OK, UsageError, describeError } from '@seqsync/cli';
+import { METADATA_JSON } from './emit-metadata';
+import { resolveModelScope, toSchemaMetadata } from './prisma-metadata';
+import { withSkippedModels } from './realign-sequences';
+import { formatSequencesReport } from './seed';
 
-export interface CliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  readonly env: NodeJS.ProcessEnv;
-}
+/** Where the seed step writes: the CLI's Io; progress is never printed in a seed. */
+export type SeedStepIo = Omit<Io, 'stderrIsTty'>;
 
 export const USAGE = `Usage: seqsync-prisma realign|check [options] [-- <seed command>]
 
@@ -38,17 +36,17 @@ With no arguments and PRISMA_GENERATOR_INVOCATION set, this binary is the Prisma
 `;
 
 /** The `seqsync-prisma realign|check` seed step. Returns the exit code; all output goes through `io`. */
-export async function runSeedStep(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runSeedStep(argv: readonly string[], io: SeedStepIo): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === 'help') {
     io.stdout(USAGE);
-    return command === undefined ? 2 : 0;
+    return command === undefined ? EXIT_ERROR : EXIT_OK;
   }
   const separator = rest.indexOf('--');
   const flags = separator === -1 ? rest : rest.slice(0, separator);
   const seedCommand = separator === -1 ? [] : rest.slice(separator + 1);
   try {
-    if (command !== 'realign' && command !== 'check') throw new SeqsyncError('INVALID_OPTION', `unknown command ${JSON.stringify(command)}: expected realign or check`);
+    if (command !== 'realign' && command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected realign or check`);
     // Options and metadata are checked before the seed runs, so a typo fails before any data is written.
     const run = await prepareRun(command, flags, io.env);
     if (seedCommand.length > 0) {
@@ -57,37 +55,44 @@ export async function runSeedStep(argv: readonly string[], io: CliIo): Promise<n
       if (seedExit !== 0) return seedExit;
     }
     const report = await run();
-    io.stderr(`${formatSummary(report)}\n`);
-    return command === 'check' && report.sequences.some((s) => s.behind) ? 1 : 0;
+    io.stderr(`${formatSequencesReport(report, command)}\n`);
+    return command === 'check' && report.sequences.some((s) => s.behind) ? EXIT_BEHIND : EXIT_OK;
   } catch (error) {
-    io.stderr(`seqsync-prisma: ${isSeqsyncError(error) || error instanceof TypeError ? error.message : String(error)}\n`);
-    return 2;
+    const { message, exitCode } = describeError(error);
+    io.stderr(`seqsync-prisma: ${message}\n`);
+    return exitCode;
   }
 }
 
-async function prepareRun(command: 'realign' | 'check', argv: readonly string[], env: NodeJS.ProcessEnv): Promise<() => Promise<PrismaReport>> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      metadata: { type: 'string' }, all: { type: 'boolean' }, model: { type: 'string', multiple: true },
-      url: { type: 'string' }, reset: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'lock-timeout': { type: 'string' },
-    },
-    strict: true,
-  });
+async function prepareRun(command: 'realign' | 'check', argv: readonly string[], env: Io['env']): Promise<() => Promise<SequencesReport>> {
+  const { values } = parseFlags(argv);
   const url = values.url ?? env.DATABASE_URL;
-  if (url === undefined || url.length === 0) throw new SeqsyncError('INVALID_OPTION', 'no database: pass --url or set DATABASE_URL');
+  if (url === undefined || url.length === 0) throw new UsageError('no database: pass --url or set DATABASE_URL');
   if (values.metadata === undefined && values.all !== true) {
     throw new SeqsyncError('INVALID_OPTION', 'pass --metadata <folder of generator seqsync> to realign the models\' tables, or --all for every table');
   }
   const metadata = values.metadata === undefined ? undefined : await readMetadata(values.metadata);
-  if (metadata !== undefined) assertSupportedProvider(metadata.provider);
-  const scope = resolveModelScope(null, { metadata, models: values.model, allTables: values.all }, metadata?.provider ?? 'postgresql');
+  if (metadata !== undefined) dialectNameOf(metadata.provider);
+  const scope = resolveModelScope(null, { metadata, models: values.model, allTables: values.all }, metadata?.provider);
   const lockTimeoutMs = values['lock-timeout'] === undefined ? undefined : Number(values['lock-timeout']);
   const options = { tables: scope.tables, mode: values.reset === true ? 'reset' as const : 'advance' as const, dryRun: values['dry-run'] === true, lockTimeoutMs };
-  return async () => {
-    const report = await (command === 'check' ? check : realign)(url, options);
-    return { ...report, skippedModels: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)], metadataSource: scope.source };
-  };
+  return async () => withSkippedModels(await (command === 'check' ? check : realign)(url, options), scope);
+}
+
+function parseFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      options: {
+        metadata: { type: 'string' }, all: { type: 'boolean' }, model: { type: 'string', multiple: true },
+        url: { type: 'string' }, reset: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'lock-timeout': { type: 'string' },
+      },
+      strict: true,
+    });
+  } catch (error) {
+    // node:util reports an unknown or malformed flag as a TypeError; to the user it is a usage error.
+    throw new UsageError((error as Error).message);
+  }
 }
 
 async function readMetadata(path: string): Promise<PrismaSchemaMetadata> {
@@ -103,7 +108,7 @@ async function readMetadata(path: string): Promise<PrismaSchemaMetadata> {
 }
 
 /** Runs the wrapped seed command with the terminal attached, as `prisma db seed` would have. */
-function runChild(command: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+function runChild(command: readonly string[], env: Io['env']): Promise<number> {
   const [file, ...args] = command;
   return new Promise((resolve, reject) => {
     // Windows resolves npm's .cmd shims only through a shell.

@@ -1,7 +1,7 @@
 import type { GeneratorOptions } from '@prisma/generator-helper';
 import { join, dirname } from 'node:path';
 import { generatorHandler } from '@prisma/generator-helper';
-import { metadataFromDmmf } from '../metadata/from-dmmf';
+import { metadataFromDmmf } from './from-dmmf';
 import { emitMetadata } from './emit-metadata';
 
 /** Where the metadata goes when the generator block has no `output`, relative to the schema file. */

@@ -1,4 +1,4 @@
-import type { PrismaClientLike } from '../connection/prisma-client-like';
+import type { PrismaClientLike } from './prisma-connection';
 import { SeqsyncError } from '@seqsync/core';
 
 /** Prisma's description of the transaction a query runs in (`__internalParams.transaction`). */
@@ -28,7 +28,7 @@ export function clientForCall(base: PrismaClientLike, transaction: TransactionIn
   const create = (base as ItxCapableClient)._createItxClient;
   if (typeof create !== 'function') {
     throw new SeqsyncError('INVALID_OPTION',
-      'seqsyncExtension cannot join this interactive transaction with this Prisma version: call `await realignSequences(tx, { metadata })` at the end of the transaction instead');
+      'realignSequencesExtension cannot join this interactive transaction with this Prisma version: call `await realignSequences(tx, { metadata })` at the end of the transaction instead');
   }
   return create.call(base, transaction);
 }
