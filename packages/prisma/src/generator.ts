@@ -1,6 +1,7 @@
 import type { GeneratorOptions } from '@prisma/generator-helper';
 import { join, dirname } from 'node:path';
 import { generatorHandler } from '@prisma/generator-helper';
+import { SeqsyncError } from '@seqsync/core';
 import { metadataFromDmmf } from './from-dmmf';
 import { emitMetadata } from './emit-metadata';
 
@@ -21,7 +22,9 @@ export const DEFAULT_OUTPUT = 'generated/seqsync';
  */
 export async function generateMetadata(options: GeneratorOptions): Promise<void> {
   const datasource = options.datasources[0];
-  const provider = datasource?.activeProvider ?? datasource?.provider ?? 'postgresql';
+  const provider = datasource?.activeProvider ?? datasource?.provider;
+  // Prisma refuses a schema without a datasource before generators run; this only keeps the types honest.
+  if (provider === undefined) throw new SeqsyncError('INVALID_OPTION', 'the Prisma schema declares no datasource: seqsync cannot tell which database the models live in');
   const output = options.generator.output?.value ?? join(dirname(options.schemaPath), DEFAULT_OUTPUT);
   await emitMetadata(output, metadataFromDmmf(options.dmmf, provider));
 }
