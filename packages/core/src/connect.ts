@@ -13,7 +13,8 @@ export interface ResolvedDatabase extends OpenDatabase {
   readonly dialect: Dialect;
 }
 
-const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a mysql2 Connection/Pool, a better-sqlite3 Database or a Queryable';
+const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a mysql2 Connection/Pool, '
+  + 'a better-sqlite3 Database or a Queryable';
 
 /** Opens a URL (seqsync closes it afterwards) or adapts a connection the caller owns (left open). */
 export async function resolveDatabase(db: Database): Promise<ResolvedDatabase> {
@@ -45,7 +46,8 @@ export function parseUrl(text: string): URL {
   try {
     url = new URL(source);
   } catch {
-    throw new SeqsyncError('INVALID_URL', `malformed database URL ${JSON.stringify(redactUrl(text))}: expected e.g. postgres://user@host:5432/database`);
+    throw new SeqsyncError('INVALID_URL',
+      `malformed database URL ${JSON.stringify(redactUrl(text))}: expected e.g. postgres://user@host:5432/database`);
   }
   return url;
 }

@@ -93,7 +93,9 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
    * A lock timeout in a batch, after its rollback, as an error naming what was waited for. `connection` is null
    * when it cannot be asked (inside a caller's transaction, which the failure aborted).
    */
-  explainLockTimeout(connection: Queryable | null, batch: readonly Counter[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError>;
+  explainLockTimeout(
+    connection: Queryable | null, batch: readonly Counter[], error: SeqsyncError, request: RunRequest,
+  ): Promise<SeqsyncError>;
   /** Turns a driver error into a SeqsyncError naming what failed; `committedBatches` is set while applying. */
   translateError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError;
 }

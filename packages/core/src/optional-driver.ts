@@ -11,13 +11,17 @@ export async function loadOptionalDriver<T>(moduleName: string, label: string, p
   try {
     loaded = (await import(moduleName)) as { default?: unknown };
   } catch (error) {
-    const notFound = (error as { code?: string } | null)?.code === 'MODULE_NOT_FOUND' || (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND';
+    const notFound = (error as { code?: string } | null)?.code === 'MODULE_NOT_FOUND'
+      || (error as { code?: string } | null)?.code === 'ERR_MODULE_NOT_FOUND';
     const missing = notFound && String((error as Error).message).includes(`'${moduleName}'`);
     throw new SeqsyncError('DRIVER_MISSING', missing
       ? `the ${label} driver is not installed: npm install ${moduleName}`
-      : `the ${label} driver ${moduleName} is installed but failed to load: ${(error as Error | null)?.message ?? String(error)}`, { cause: error });
+      : `the ${label} driver ${moduleName} is installed but failed to load: ${(error as Error | null)?.message ?? String(error)}`,
+    { cause: error });
   }
   const found = pick(loaded) ?? pick(loaded.default);
-  if (found === undefined) throw new SeqsyncError('DRIVER_MISSING', `the ${label} driver ${moduleName} loaded, but without the API seqsync uses`);
+  if (found === undefined) {
+    throw new SeqsyncError('DRIVER_MISSING', `the ${label} driver ${moduleName} loaded, but without the API seqsync uses`);
+  }
   return found;
 }

@@ -14,7 +14,8 @@ export function toRunRequest(options: Options): RunRequest {
   }
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   if (!Number.isInteger(lockTimeoutMs) || lockTimeoutMs < 1 || lockTimeoutMs > 2_147_483_647) {
-    throw new SeqsyncError('INVALID_OPTION', `invalid lockTimeoutMs ${JSON.stringify(lockTimeoutMs)}: expected a whole number of milliseconds ≥ 1`);
+    throw new SeqsyncError('INVALID_OPTION',
+      `invalid lockTimeoutMs ${JSON.stringify(lockTimeoutMs)}: expected a whole number of milliseconds ≥ 1`);
   }
   const batchSize = options.batchSize ?? null;
   if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) {
@@ -33,7 +34,9 @@ export function toRunRequest(options: Options): RunRequest {
 
 function names(what: string, values: readonly string[]): string[] {
   for (const value of values) {
-    if (typeof value !== 'string' || value.length === 0) throw new SeqsyncError('INVALID_OPTION', `invalid ${what} name ${JSON.stringify(value)}`);
+    if (typeof value !== 'string' || value.length === 0) {
+      throw new SeqsyncError('INVALID_OPTION', `invalid ${what} name ${JSON.stringify(value)}`);
+    }
   }
   return [...values];
 }

@@ -64,7 +64,9 @@ async function inBatch<T>(dialect: { readonly beginStatements: readonly string[]
   return run(db, true);
 }
 
-function batchConnection(beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[]): BatchConnection {
+function batchConnection(
+  beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[],
+): BatchConnection {
   const scripted = queryable.multiStatement === true;
   return {
     queryable,
@@ -94,8 +96,10 @@ function batchConnection(beginStatements: readonly string[], queryable: Queryabl
  * sequence waited for), and how many earlier batches committed — also when the failure was raised as a
  * SeqsyncError inside the batch, before the count was known.
  */
-async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
-  batch: readonly Counter[], request: RunRequest, failure: unknown, committedBatches: number): Promise<never> {
+async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
+  dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
+  batch: readonly Counter[], request: RunRequest, failure: unknown, committedBatches: number,
+): Promise<never> {
   let error = dialect.translateError(failure, { phase: 'run', committedBatches });
   if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
   throw error.committedBatches === committedBatches

@@ -40,7 +40,10 @@ export function decide(state: CounterState, mode: Mode): Decision {
 
   const result = (action: Action, newNextValue: bigint | null, reason: string): Decision => {
     const nextValueAfter = newNextValue ?? nextValue;
-    return { action, newNextValue, nextValueAfter, behind, reason, ...exhaustion(shape, bounds, outOfRange && action === 'skipped' ? wanted : nextValueAfter) };
+    return {
+      action, newNextValue, nextValueAfter, behind, reason,
+      ...exhaustion(shape, bounds, outOfRange && action === 'skipped' ? wanted : nextValueAfter),
+    };
   };
 
   if (mode === 'advance') {
@@ -48,12 +51,14 @@ export function decide(state: CounterState, mode: Mode): Decision {
       return result('unchanged', null, `next value ${nextValue} is clear of the data (${dataText})`);
     }
     if (outOfRange) {
-      return result('skipped', null, `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
+      return result('skipped', null,
+        `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
     }
     return result('advanced', wanted, `next value ${nextValue} would collide (${dataText}); moved to ${wanted}`);
   }
   if (outOfRange) {
-    return result('skipped', null, `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
+    return result('skipped', null,
+      `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
   }
   if (wanted === nextValue) {
     return result('unchanged', null, `next value ${nextValue} is already the first past the data (${dataText})`);
@@ -68,11 +73,16 @@ export function decide(state: CounterState, mode: Mode): Decision {
  * the counter's — left as it is and reported as skipped, never as behind.
  */
 export function skipDecision(shape: SequenceShape, nextValue: bigint, reason: string): Decision {
-  return { action: 'skipped', newNextValue: null, nextValueAfter: nextValue, behind: false, reason, ...exhaustion(shape, usableBounds(shape, null), nextValue) };
+  return {
+    action: 'skipped', newNextValue: null, nextValueAfter: nextValue, behind: false, reason,
+    ...exhaustion(shape, usableBounds(shape, null), nextValue),
+  };
 }
 
 /** How much of its range a counter has used at `nextValue`, and whether that is worth a warning. */
-export function exhaustion(shape: SequenceShape, bounds: { min: bigint; max: bigint }, nextValue: bigint): { exhaustionPercent: number; exhaustionWarning: boolean } {
+export function exhaustion(
+  shape: SequenceShape, bounds: { min: bigint; max: bigint }, nextValue: bigint,
+): { exhaustionPercent: number; exhaustionWarning: boolean } {
   const percent = exhaustionPercent(shape, bounds, nextValue);
   return { exhaustionPercent: percent, exhaustionWarning: percent >= EXHAUSTION_WARNING_PERCENT };
 }

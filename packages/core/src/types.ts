@@ -17,7 +17,8 @@ export interface Queryable {
    */
   readonly serverVersion?: string;
   /**
-   * Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and returns the rows of its last statement.
+   * Runs one statement (or, when {@link Queryable.multiStatement} is true and no params are given, a script) and
+   * returns the rows of its last statement.
    * Parameters use the database's own placeholders: `$1`…`$n` for PostgreSQL, `?` for MySQL/MariaDB and SQLite.
    */
   query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -83,7 +84,10 @@ export interface SequenceReport {
   readonly uses: readonly SequenceUse[];
   /** The sequence's INCREMENT; negative for descending sequences, whose data side is `dataMin`. */
   readonly increment: bigint;
-  /** Highest key over every use (ascending sequences) or lowest (descending); the other side is not read and stays null, as it does for empty tables. */
+  /**
+   * Highest key over every use (ascending sequences) or lowest (descending); the other side is not read and
+   * stays null, as it does for empty tables.
+   */
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
   /** The value the next insert gets, before and after this run. */

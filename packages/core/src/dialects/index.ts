@@ -121,7 +121,8 @@ export function dialectNameOf(name: string | undefined): DialectName {
   if (known !== undefined) return known;
   const label = unsupportedLabels[name];
   throw new SeqsyncError('UNSUPPORTED_DATABASE', label === undefined
-    ? `unsupported dialect ${JSON.stringify(name)}: seqsync realigns ${SUPPORTED} (expected ${Object.keys(entries).map((n) => JSON.stringify(n)).join(', ')})`
+    ? `unsupported dialect ${JSON.stringify(name)}: seqsync realigns ${SUPPORTED} `
+      + `(expected ${Object.keys(entries).map((n) => JSON.stringify(n)).join(', ')})`
     : `${label} (${JSON.stringify(name)}) is not supported: seqsync realigns ${SUPPORTED}`);
 }
 
@@ -143,7 +144,8 @@ export function dialectNameForUrl(url: URL): DialectName {
   }
   const schemes = Object.values(entries).flatMap((entry) => entry.schemes.map((s) => (s === 'file:' || s === 'sqlite:' ? s : `${s}//`)));
   throw new SeqsyncError('UNSUPPORTED_DATABASE',
-    `unsupported database ${JSON.stringify(url.protocol)}: expected a ${schemes.slice(0, -1).join(', ')} or ${schemes[schemes.length - 1]} URL`);
+    `unsupported database ${JSON.stringify(url.protocol)}: `
+    + `expected a ${schemes.slice(0, -1).join(', ')} or ${schemes[schemes.length - 1]} URL`);
 }
 
 export function loadDialect(name: DialectName): Promise<Dialect> {

@@ -24,7 +24,8 @@ export interface WriteBatchOptions {
 }
 
 /** Puts the caller's lock waits back (kept in user variables by the first statement of a batch). */
-const RESTORE_TIMEOUTS = 'SET SESSION lock_wait_timeout = @seqsync_lock_wait_timeout, SESSION innodb_lock_wait_timeout = @seqsync_innodb_lock_wait_timeout';
+const RESTORE_TIMEOUTS = 'SET SESSION lock_wait_timeout = @seqsync_lock_wait_timeout, '
+  + 'SESSION innodb_lock_wait_timeout = @seqsync_innodb_lock_wait_timeout';
 
 /**
  * The only code that writes. One batch:
@@ -63,7 +64,8 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
     const ddl = ddlStatements(steps);
     if (!connection.ownsTransaction && ddl.length > 0) {
       throw new SeqsyncError('INVALID_OPTION',
-        `${ddl[0].replace(/ (AUTO_INCREMENT =|RESTART WITH) .*$/, '')} is DDL, and MySQL/MariaDB commit an open transaction before any DDL: `
+        `${ddl[0].replace(/ (AUTO_INCREMENT =|RESTART WITH) .*$/, '')} is DDL, `
+        + 'and MySQL/MariaDB commit an open transaction before any DDL: '
         + 'run realign with { mode: "reset" } outside the transaction. Nothing was changed.');
     }
     const setval = setvalStatement(steps);
@@ -88,7 +90,9 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
  * The unlocked read of check and dry runs: the setup and the read share one connection (the runner's), since a
  * session setting made on one pooled connection does not reach another.
  */
-export async function readBatch(connection: BatchConnection, batch: readonly MysqlCounter[], setup: readonly string[]): Promise<MysqlLiveState[]> {
+export async function readBatch(
+  connection: BatchConnection, batch: readonly MysqlCounter[], setup: readonly string[],
+): Promise<MysqlLiveState[]> {
   return readLiveState(batch, await connection.send<RawLiveRow>([...setup, liveStateSql(liveReadsOf(batch), false)]));
 }
 

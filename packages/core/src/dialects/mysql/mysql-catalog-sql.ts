@@ -14,7 +14,9 @@ const SYSTEM_SCHEMAS = `('mysql', 'information_schema', 'performance_schema', 's
 const text = (expression: string): string => `CONVERT(${expression} USING utf8mb4)`;
 
 /** The catalog query and its parameters: one round trip, whatever the number of tables. */
-export function catalogStatement(schemas: readonly string[] | null, tableNames: readonly string[] | null): { sql: string; params: string[] } {
+export function catalogStatement(
+  schemas: readonly string[] | null, tableNames: readonly string[] | null,
+): { sql: string; params: string[] } {
   const params: string[] = [];
   const schemaFilter = (column: string): string => {
     if (schemas === null) return `${column} NOT IN ${SYSTEM_SCHEMAS}`;
@@ -66,11 +68,13 @@ export function liveStateSql(reads: readonly LiveRead[], locking: boolean): stri
     const id = sqlInteger(ref);
     if (read.kind === 'column') {
       const column = quoteIdent(read.column);
-      return `(SELECT ${id} AS ref, CAST(MAX(${column}) AS CHAR) AS first, CAST(MIN(${column}) AS CHAR) AS second, NULL AS third, NULL AS fourth
+      return `(SELECT ${id} AS ref, CAST(MAX(${column}) AS CHAR) AS first, CAST(MIN(${column}) AS CHAR) AS second, `
+        + `NULL AS third, NULL AS fourth
  FROM ${qualifiedName(read.schema, read.table)}${locking ? ' FOR UPDATE' : ''})`;
     }
     if (read.kind === 'auto_increment') {
-      return `(SELECT ${id} AS ref, CAST(AUTO_INCREMENT AS CHAR) AS first, NULL AS second, NULL AS third, NULL AS fourth FROM information_schema.TABLES
+      return `(SELECT ${id} AS ref, CAST(AUTO_INCREMENT AS CHAR) AS first, NULL AS second, NULL AS third, NULL AS fourth `
+        + `FROM information_schema.TABLES
  WHERE TABLE_SCHEMA = ${textLiteral(read.schema)} AND TABLE_NAME = ${textLiteral(read.table)})`;
     }
     return `(SELECT ${id} AS ref, CAST(next_not_cached_value AS CHAR) AS first, CAST(cache_size AS CHAR) AS second,

@@ -21,7 +21,9 @@ interface Mysql2Connection extends Mysql2ConnectionLike {
  */
 export async function connectMysql(url: URL): Promise<OpenDatabase> {
   const mysql2 = await loadOptionalDriver('mysql2', 'MySQL/MariaDB',
-    (loaded) => (typeof (loaded as Partial<Mysql2Module> | undefined)?.createConnection === 'function' ? loaded as Mysql2Module : undefined));
+    (loaded) => (typeof (loaded as Partial<Mysql2Module> | undefined)?.createConnection === 'function'
+      ? loaded as Mysql2Module
+      : undefined));
   const uri = new URL(url.href.replace(/^mariadb:/, 'mysql:'));
   const connection = mysql2.createConnection({ uri: uri.href, multipleStatements: true, connectTimeout: 10_000 });
   // A server-side disconnect arrives as an 'error' event; the query in flight rejects on its own.

@@ -48,7 +48,9 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
     return packBatches(items, Infinity, request.batchSize ?? DEFAULT_BATCH_TABLES).map((batch) => batch.map((item) => item.counter));
   }
 
-  async inspectBatch(connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest): Promise<MysqlStep[]> {
+  async inspectBatch(
+    connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest,
+  ): Promise<MysqlStep[]> {
     const states = await readBatch(connection, batch, this.liveReadSetup(catalog.serverVersion));
     return batch.map((counter, at) => planCounter(counter, states[at], request.mode, catalog.autoIncrementStep));
   }
@@ -62,13 +64,18 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
       ...(setval === null ? [] : [setval]), 'COMMIT', ...ddl];
   }
 
-  writeBatch(connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest): Promise<MysqlStep[]> {
+  writeBatch(
+    connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest,
+  ): Promise<MysqlStep[]> {
     return writeBatch(connection, batch, {
-      mode: request.mode, lockTimeoutMs: request.lockTimeoutMs, serverVersion: catalog.serverVersion, autoIncrementStep: catalog.autoIncrementStep,
+      mode: request.mode, lockTimeoutMs: request.lockTimeoutMs,
+      serverVersion: catalog.serverVersion, autoIncrementStep: catalog.autoIncrementStep,
     }, this);
   }
 
-  async explainLockTimeout(_connection: Queryable | null, batch: readonly MysqlCounter[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError> {
+  async explainLockTimeout(
+    _connection: Queryable | null, batch: readonly MysqlCounter[], error: SeqsyncError, request: RunRequest,
+  ): Promise<SeqsyncError> {
     const tables = [...new Set(batch.flatMap((counter) => counter.uses.map((use) => qualifiedName(use.schema, use.table))))];
     return new SeqsyncError('LOCK_TIMEOUT', `lock timeout after ${request.lockTimeoutMs} ms waiting for table ${tables.join(', ')}: `
       + 'another session holds a lock on it; nothing in this batch was changed', { cause: error.cause ?? error });

@@ -21,10 +21,13 @@ export function translateMysqlError(error: unknown, context: { phase: 'connect' 
   if (context.phase === 'connect' && (CONNECTION.has(errno) || CONNECTION_CODES.has(code))) {
     return new SeqsyncError('CONNECTION_FAILED', `cannot connect to MySQL/MariaDB: ${message || code}`, { cause: error });
   }
-  if (PERMISSION.has(errno)) return new SeqsyncError('PERMISSION_DENIED', `permission denied: ${message}`, { cause: error, committedBatches });
+  if (PERMISSION.has(errno)) {
+    return new SeqsyncError('PERMISSION_DENIED', `permission denied: ${message}`, { cause: error, committedBatches });
+  }
   if (errno === 1205) return new SeqsyncError('LOCK_TIMEOUT', message, { cause: error, committedBatches });
   if (LOST_CODES.has(code) || /connection.*(closed|lost)|closed state/i.test(message)) {
     return new SeqsyncError('CONNECTION_LOST', `connection to MySQL/MariaDB lost: ${message}`, { cause: error, committedBatches });
   }
-  return new SeqsyncError('QUERY_FAILED', `MySQL/MariaDB ${code ? `error ${code}` : 'error'}: ${message}`, { cause: error, committedBatches });
+  return new SeqsyncError('QUERY_FAILED', `MySQL/MariaDB ${code ? `error ${code}` : 'error'}: ${message}`,
+    { cause: error, committedBatches });
 }

@@ -6,7 +6,7 @@ import type { LiveRead } from './mysql-catalog-sql';
 import { assertSchemasPresent, compareText, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import { bigIntOrNull } from '../../sequence-math';
 import { SeqsyncError } from '../../errors';
-import { catalogStatement, liveStateSql } from './mysql-catalog-sql';
+import { catalogStatement } from './mysql-catalog-sql';
 import { parseSequenceDefault } from './mysql-sql';
 
 export interface MysqlColumnUse extends SequenceUse {
@@ -67,7 +67,9 @@ interface RawCatalogRow {
   columnType: string | null; extra: string | null; columnDefault: string | null;
 }
 
-export interface RawLiveRow { ref: number | string; first: string | null; second: string | null; third: string | null; fourth: string | null }
+export interface RawLiveRow {
+  ref: number | string; first: string | null; second: string | null; third: string | null; fourth: string | null;
+}
 
 /** Reads the catalog in one round trip; no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<MysqlCatalog> {
@@ -81,11 +83,15 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<M
   assertSchemasPresent(scope.schemas, new Set(rows.filter((r) => r.rowKind === 'schema').map((r) => r.tableSchema!)));
   const inScope = scopeFilter(scope, currentDatabase);
   const sequences = new Set(rows.filter((r) => r.rowKind === 'sequence').map((r) => tableKey(r.tableSchema!, r.tableName!)));
-  const counters = new Map<string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }>();
+  const counters = new Map<
+    string, { kind: MysqlCounter['kind']; schema: string; name: string; uses: MysqlColumnUse[]; inScope: boolean }
+  >();
   for (const row of rows.filter((r) => r.rowKind === 'column')) {
     const schema = row.tableSchema!;
     const table = row.tableName!;
-    const use = { schema, table, column: row.columnName!, dataType: row.dataType!.toLowerCase(), unsigned: /\bunsigned\b/i.test(row.columnType ?? '') };
+    const use = {
+      schema, table, column: row.columnName!, dataType: row.dataType!.toLowerCase(), unsigned: /\bunsigned\b/i.test(row.columnType ?? ''),
+    };
     let counterKey: string;
     let entry: { kind: MysqlCounter['kind']; schema: string; name: string };
     if (/\bauto_increment\b/i.test(row.extra ?? '')) {
@@ -103,7 +109,10 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<M
   }
   // A sequence is in scope when any table it feeds is; every table it feeds then counts towards its target.
   const selected = [...counters.values()].filter((c) => c.inScope)
-    .map(({ kind, schema, name, uses }) => ({ kind, schema, name, uses: uses.sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table)) || compareText(a.column, b.column)) }))
+    .map(({ kind, schema, name, uses }) => ({
+      kind, schema, name,
+      uses: uses.sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table)) || compareText(a.column, b.column)),
+    }))
     .sort((a, b) => compareText(tableKey(a.schema, a.name), tableKey(b.schema, b.name)) || compareText(a.kind, b.kind));
   return {
     serverVersion: server.tableSchema ?? '',
@@ -170,9 +179,13 @@ function addUse(
  * reaches its own database.
  */
 function scopeFilter(scope: CatalogScope, currentDatabase: string | null): (schema: string, table: string) => boolean {
-  const defaultSchema = (schema: string) => (scope.schemas !== null ? scope.schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
+  const defaultSchema = (schema: string) => (scope.schemas !== null
+    ? scope.schemas.includes(schema)
+    : currentDatabase === null || schema === currentDatabase);
   const matches = (name: QualifiedName, schema: string, table: string) =>
-    name.name === table && (name.schema === null ? defaultSchema(schema) : name.schema === schema && (scope.schemas === null || scope.schemas.includes(schema)));
+    name.name === table && (name.schema === null
+      ? defaultSchema(schema)
+      : name.schema === schema && (scope.schemas === null || scope.schemas.includes(schema)));
   return (schema, table) => {
     if (scope.exclude.some((name) => name.name === table && (name.schema === null || name.schema === schema))) return false;
     if (scope.tables === null) return defaultSchema(schema);
@@ -184,7 +197,9 @@ function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonl
   counters: readonly MysqlCounter[], currentDatabase: string | null, schemas: readonly string[] | null): string[] {
   if (named.length + excluded.length === 0) return [];
   const tables = rows.filter((r) => r.rowKind === 'table').map((r) => ({ schema: r.tableSchema!, table: r.tableName! }));
-  const visible = (schema: string) => (schemas !== null ? schemas.includes(schema) : currentDatabase === null || schema === currentDatabase);
+  const visible = (schema: string) => (schemas !== null
+    ? schemas.includes(schema)
+    : currentDatabase === null || schema === currentDatabase);
   const found: { schema: string; table: string }[] = [];
   const unknown: QualifiedName[] = [];
   for (const name of named) {
@@ -193,11 +208,13 @@ function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonl
     found.push(...hits);
   }
   // Exclusions match in any database, as scopeFilter applies them.
-  const unknownExcluded = excluded.filter((name) => !tables.some((t) => t.table === name.name && (name.schema === null || t.schema === name.schema)));
+  const unknownExcluded = excluded.filter((name) =>
+    !tables.some((t) => t.table === name.name && (name.schema === null || t.schema === name.schema)));
   const error = unknownTablesError(unknown, unknownExcluded);
   if (error !== null) throw error;
   const fed = new Set(counters.flatMap((c) => c.uses.map((u) => tableKey(u.schema, u.table))));
-  return [...new Set(found.filter((t) => !fed.has(tableKey(t.schema, t.table))).map((t) => formatTableName({ schema: t.schema, name: t.table })))];
+  return [...new Set(found.filter((t) => !fed.has(tableKey(t.schema, t.table)))
+    .map((t) => formatTableName({ schema: t.schema, name: t.table })))];
 }
 
 function vanished(counter: MysqlCounter): SeqsyncError {

@@ -81,7 +81,8 @@ function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: 
     if (!maybeBehind) return { ...planned, report: { ...planned.report, nextValueBefore: lowest } };
     if (surelyBehind) return { ...planned, report };
     return { ...planned, newNextValue: target, write: 'setval', report: { ...report, action: 'advanced',
-      reason: `the data max/min may collide with a cached value; SETVAL to ${target} moves the sequence only if it is really behind${note}` } };
+      reason: `the data max/min may collide with a cached value; `
+        + `SETVAL to ${target} moves the sequence only if it is really behind${note}` } };
   }
   const forward = shape.increment > 0n ? target >= highest : target <= highest;
   return {
@@ -100,7 +101,9 @@ export function sequencePosition(state: SequenceState, shape: SequenceShape): { 
   if (state.cacheSize <= 1n || state.nextNotCached === shape.start) return { exact: true, lowest: state.nextNotCached };
   const block = state.cacheSize * shape.increment;
   const lowest = state.nextNotCached - block;
-  const bounded = shape.increment > 0n ? (lowest < shape.minValue ? shape.minValue : lowest) : (lowest > shape.maxValue ? shape.maxValue : lowest);
+  const bounded = shape.increment > 0n
+    ? (lowest < shape.minValue ? shape.minValue : lowest)
+    : (lowest > shape.maxValue ? shape.maxValue : lowest);
   return { exact: false, lowest: bounded };
 }
 
@@ -159,9 +162,15 @@ function fromDecision(counter: MysqlCounter, state: MysqlLiveState, shape: Seque
   };
 }
 
-function skipNonInteger(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint, use: MysqlColumnUse): MysqlStep {
-  const reason = `column ${use.schema}.${use.table}.${use.column} is ${use.dataType}, not an integer type; its values cannot be compared with the counter`;
-  return { counter, newNextValue: null, write: null, report: reportOf(factsOf(counter, state, shape, nextValue), skipDecision(shape, nextValue, reason)) };
+function skipNonInteger(
+  counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint, use: MysqlColumnUse,
+): MysqlStep {
+  const reason = `column ${use.schema}.${use.table}.${use.column} is ${use.dataType}, `
+    + 'not an integer type; its values cannot be compared with the counter';
+  return {
+    counter, newNextValue: null, write: null,
+    report: reportOf(factsOf(counter, state, shape, nextValue), skipDecision(shape, nextValue, reason)),
+  };
 }
 
 function factsOf(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint): CounterFacts {

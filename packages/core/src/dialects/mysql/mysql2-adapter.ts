@@ -65,7 +65,8 @@ export async function fromMysql2Pool(pool: Mysql2PoolLike): Promise<Queryable> {
     multiStatement: pool.config?.connectionConfig?.multipleStatements === true,
     query: <Row extends object>(sql: string, params?: readonly unknown[]) =>
       withConnection(pool, (connection) => runQuery<Row>(connection, sql, params)),
-    connection: <T>(fn: (connection: Queryable) => Promise<T>) => withConnection(pool, (connection) => fn(fromMysql2Connection(connection))),
+    connection: <T>(fn: (connection: Queryable) => Promise<T>) =>
+      withConnection(pool, (connection) => fn(fromMysql2Connection(connection))),
   };
 }
 

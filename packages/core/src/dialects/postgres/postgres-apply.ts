@@ -39,7 +39,9 @@ function ownSettings(lockTimeoutMs: number): string[] {
  * below the real data and set the sequence into existing keys. With it off, such a read fails naming the
  * table instead (PERMISSION_DENIED), and the batch changes nothing.
  */
-export async function writeBatch(connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number): Promise<PostgresStep[]> {
+export async function writeBatch(
+  connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number,
+): Promise<PostgresStep[]> {
   const lock = lockStatement(batch);
   const read = [...(lock === null ? [] : [lock]), liveStateStatement(batch)];
   let restore: Statement[] = [];
@@ -47,7 +49,9 @@ export async function writeBatch(connection: BatchConnection, batch: readonly Po
   if (connection.ownsTransaction && connection.scripted) {
     rows = await connection.send<RawLiveRow>([...connection.begin(), ...ownSettings(lockTimeoutMs), ...read]);
   } else {
-    const [previous] = await connection.send<PreviousSettings>([...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] }]);
+    const [previous] = await connection.send<PreviousSettings>([
+      ...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] },
+    ]);
     // Inside a transaction someone else owns, their settings are put back once done.
     if (!connection.ownsTransaction) restore = [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity] }];
     rows = await connection.send<RawLiveRow>(read);

@@ -167,8 +167,13 @@ FROM unnest(ARRAY[${queries.join(',\n')}]::text[]) WITH ORDINALITY AS x(query, p
  */
 function liveReadQuery(read: LiveRead, position: number): string {
   const table = qualifiedName(read.table.schema, read.table.name);
-  const extreme = read.integer ? `(SELECT ${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}) FROM ${table})::int8` : 'NULL::int8';
+  const extreme = read.integer
+    ? `(SELECT ${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}) FROM ${table})::int8`
+    : 'NULL::int8';
   const tableOid = `${quoteLiteral(table)}::regclass::oid`;
-  if (read.sequence === null) return `SELECT ${position} AS k, ${extreme} AS e, NULL::int8 AS l, NULL::bool AS c, NULL::oid AS s, ${tableOid} AS t`;
-  return `SELECT ${position} AS k, ${extreme} AS e, last_value AS l, is_called AS c, tableoid AS s, ${tableOid} AS t FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}`;
+  if (read.sequence === null) {
+    return `SELECT ${position} AS k, ${extreme} AS e, NULL::int8 AS l, NULL::bool AS c, NULL::oid AS s, ${tableOid} AS t`;
+  }
+  return `SELECT ${position} AS k, ${extreme} AS e, last_value AS l, is_called AS c, tableoid AS s, ${tableOid} AS t `
+    + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}`;
 }

@@ -41,7 +41,8 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     if (problems.length > 0) {
       const unique = [...new Set(problems)];
       throw new SeqsyncError('PERMISSION_DENIED',
-        `permission denied: missing ${unique.slice(0, 5).join('; ')}${unique.length > 5 ? `; and ${unique.length - 5} more` : ''}. Nothing was changed.`);
+        `permission denied: missing ${unique.slice(0, 5).join('; ')}`
+        + `${unique.length > 5 ? `; and ${unique.length - 5} more` : ''}. Nothing was changed.`);
     }
   }
 
@@ -56,7 +57,9 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     return packBatches(items, budget, request.batchSize ?? Infinity).map((batch) => batch.map((item) => item.sequence));
   }
 
-  async inspectBatch(connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest): Promise<PostgresStep[]> {
+  async inspectBatch(
+    connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
+  ): Promise<PostgresStep[]> {
     const states = await readBatch(connection, batch);
     return batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, request.mode));
   }
@@ -65,11 +68,15 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     return previewBatch(steps, request.mode, request.lockTimeoutMs);
   }
 
-  writeBatch(connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest): Promise<PostgresStep[]> {
+  writeBatch(
+    connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
+  ): Promise<PostgresStep[]> {
     return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
   }
 
-  explainLockTimeout(connection: Queryable | null, batch: readonly PostgresSequence[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError> {
+  explainLockTimeout(
+    connection: Queryable | null, batch: readonly PostgresSequence[], error: SeqsyncError, request: RunRequest,
+  ): Promise<SeqsyncError> {
     return lockTimeoutError(connection, batch, request.lockTimeoutMs, error);
   }
 }

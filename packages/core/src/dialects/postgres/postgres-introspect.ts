@@ -122,7 +122,8 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
       const read = reads.get(position) ?? '';
       const sameSequence = index > 0 || (xmlValue(read, 's') === sequence.oid && xmlValue(read, 'l') !== null);
       if (xmlValue(read, 't') !== use.tableOid || !sameSequence) {
-        throw new SeqsyncError('QUERY_FAILED', `sequence ${sequence.schema}.${sequence.name} or table ${use.schema}.${use.table} vanished or was replaced while reading it`);
+        throw new SeqsyncError('QUERY_FAILED',
+          `sequence ${sequence.schema}.${sequence.name} or table ${use.schema}.${use.table} vanished or was replaced while reading it`);
       }
       if (index === 0) {
         lastValue = BigInt(xmlValue(read, 'l') as string);
@@ -170,7 +171,9 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
     oid: String(head.sequenceOid),
     schema: head.sequenceSchema,
     name: head.sequenceName,
-    shape: { start: BigInt(head.start), increment: BigInt(head.increment), minValue: BigInt(head.minValue), maxValue: BigInt(head.maxValue) },
+    shape: {
+      start: BigInt(head.start), increment: BigInt(head.increment), minValue: BigInt(head.minValue), maxValue: BigInt(head.maxValue),
+    },
     cycle: head.cycle,
     uses,
     canRead: head.canReadSequence,
@@ -182,7 +185,9 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
  * Checks every name the user gave, included or excluded, in one round trip (none when no table is named) and
  * returns the included tables found.
  */
-async function resolveTables(db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[]): Promise<{ schema: string; table: string }[]> {
+async function resolveTables(
+  db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[],
+): Promise<{ schema: string; table: string }[]> {
   const named = [...included, ...excluded];
   if (named.length === 0) return [];
   const rows = await db.query<{ position: number; schema: string; table: string }>(RESOLVE_TABLES_SQL, [

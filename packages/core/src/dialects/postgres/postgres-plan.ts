@@ -26,7 +26,10 @@ export function planCounter(sequence: PostgresSequence, state: PostgresLiveState
   const decision = nonInteger !== undefined
     ? skipDecision(sequence.shape, nextValueBefore, `column ${nonInteger.schema}.${nonInteger.table}.${nonInteger.column} is `
       + `${nonInteger.columnType}, not an integer type; its values cannot be compared with the sequence`)
-    : decide({ shape: sequence.shape, columnRange: narrowestRange(ranges), nextValue: nextValueBefore, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+    : decide({
+      shape: sequence.shape, columnRange: narrowestRange(ranges), nextValue: nextValueBefore,
+      dataMax: state.dataMax, dataMin: state.dataMin,
+    }, mode);
   return { sequence, newNextValue: decision.newNextValue, report: reportOf(facts, decision) };
 }
 
@@ -54,7 +57,8 @@ export function setvalStatement(steps: readonly PostgresStep[], mode: Mode): str
     const rows = moving.map((step) => `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::int8)`);
     return `SELECT pg_catalog.setval(v.sequence, v.next_value, false)\nFROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value)`;
   }
-  const rows = moving.map((step) => `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::int8, ${sqlInteger(step.sequence.shape.increment)}::int8)`);
+  const rows = moving.map((step) =>
+    `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::int8, ${sqlInteger(step.sequence.shape.increment)}::int8)`);
   return `SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0
     THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)
     ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)

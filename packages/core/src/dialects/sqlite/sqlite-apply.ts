@@ -13,10 +13,14 @@ import { sqlInteger } from './sqlite-sql';
  * SQLITE_BUSY after the read — or, worse, let another writer in between. `busy_timeout` bounds the wait
  * for the lock and is put back afterwards. Inside a transaction the caller owns there is no BEGIN/COMMIT.
  */
-export async function writeBatch(connection: BatchConnection, tables: readonly SqliteTable[], mode: Mode, lockTimeoutMs: number): Promise<SqliteStep[]> {
+export async function writeBatch(
+  connection: BatchConnection, tables: readonly SqliteTable[], mode: Mode, lockTimeoutMs: number,
+): Promise<SqliteStep[]> {
   const [previous] = await connection.queryable.query<{ timeout: number }>('PRAGMA busy_timeout');
   try {
-    const rows = await connection.send<RawLiveRow>([`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...connection.begin(), liveStateSql(tables)]);
+    const rows = await connection.send<RawLiveRow>([
+      `PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...connection.begin(), liveStateSql(tables),
+    ]);
     const states = readLiveState(tables, rows);
     const steps = tables.map((table, index) => planCounter(table, states[index], mode));
     await connection.send([...writeStatements(steps), ...connection.commit()]);

@@ -5,7 +5,9 @@ import { loadOptionalDriver } from '../../optional-driver';
 import { fromBetterSqlite3 } from './better-sqlite3-adapter';
 import { translateSqliteError } from './sqlite-errors';
 
-type BetterSqlite3Constructor = new (filename: string, options: { fileMustExist: boolean; timeout: number }) => BetterSqlite3Like & { close(): void };
+type BetterSqlite3Constructor = new (
+  filename: string, options: { fileMustExist: boolean; timeout: number },
+) => BetterSqlite3Like & { close(): void };
 
 /**
  * Opens the database file of a `sqlite:` / `file:` URL with better-sqlite3 (an optional peer dependency,
@@ -37,7 +39,8 @@ export function filePathOf(url: URL): string {
     path = raw;
   }
   if (path.length === 0 || path === ':memory:') {
-    throw new SeqsyncError('INVALID_URL', `${JSON.stringify(url.href)} names no database file: expected e.g. sqlite:./data/app.db or file:/var/lib/app.db`);
+    throw new SeqsyncError('INVALID_URL',
+      `${JSON.stringify(url.href)} names no database file: expected e.g. sqlite:./data/app.db or file:/var/lib/app.db`);
   }
   return path;
 }

@@ -36,7 +36,9 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   }
 
   /** One statement, which SQLite reads as one consistent snapshot. */
-  async inspectBatch(connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest): Promise<SqliteStep[]> {
+  async inspectBatch(
+    connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest,
+  ): Promise<SqliteStep[]> {
     const states = readLiveState(batch, await connection.send<RawLiveRow>([liveStateSql(batch)]));
     return batch.map((table, index) => planCounter(table, states[index], request.mode));
   }
@@ -45,11 +47,15 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
     return previewBatch(steps, request.lockTimeoutMs);
   }
 
-  writeBatch(connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest): Promise<SqliteStep[]> {
+  writeBatch(
+    connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest,
+  ): Promise<SqliteStep[]> {
     return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
   }
 
-  async explainLockTimeout(_connection: Queryable | null, batch: readonly SqliteTable[], error: SeqsyncError, request: RunRequest): Promise<SeqsyncError> {
+  async explainLockTimeout(
+    _connection: Queryable | null, batch: readonly SqliteTable[], error: SeqsyncError, request: RunRequest,
+  ): Promise<SeqsyncError> {
     const names = [...new Set(batch.map((table) => qualifiedName(table.schema, table.table)))];
     return new SeqsyncError('LOCK_TIMEOUT', `lock timeout after ${request.lockTimeoutMs} ms waiting for the database write lock `
       + `(tables ${names.join(', ')}): another connection is writing; nothing in this batch was changed`, { cause: error.cause ?? error });

@@ -11,7 +11,9 @@ export function translateSqliteError(error: unknown, context: { phase: 'connect'
   if (context.phase === 'connect' || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_NOTADB') {
     return new SeqsyncError('CONNECTION_FAILED', `cannot open SQLite database: ${message}`, { cause: error });
   }
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return new SeqsyncError('LOCK_TIMEOUT', message, { cause: error, committedBatches });
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new SeqsyncError('LOCK_TIMEOUT', message, { cause: error, committedBatches });
+  }
   if (code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY_') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') {
     return new SeqsyncError('PERMISSION_DENIED', `permission denied: ${message}`, { cause: error, committedBatches });
   }

@@ -29,12 +29,15 @@ export interface SqliteLiveState {
   readonly dataMin: bigint | null;
 }
 
-interface RawTableRow { schemaName: string; tableName: string; sql: string | null; columnName: string | null; columnType: string | null; pk: number | null }
+interface RawTableRow {
+  schemaName: string; tableName: string; sql: string | null; columnName: string | null; columnType: string | null; pk: number | null;
+}
 export interface RawLiveRow { ref: number; first: string | null; second: string | null }
 
 /** Reads the schema in two in-process queries: the attached databases, then every table's key columns. */
 export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<SqliteCatalog> {
-  const attached = (await db.query<{ name: string }>(`SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY seq`)).map((r) => r.name);
+  const attached = (await db.query<{ name: string }>(`SELECT name FROM pragma_database_list WHERE name <> 'temp' ORDER BY seq`))
+    .map((r) => r.name);
   assertSchemasPresent(scope.schemas, new Set(attached));
   const schemas = scope.schemas ?? attached;
   const rows = schemas.length === 0 ? [] : await db.query<RawTableRow>(schemas.map((schema) => `
@@ -43,7 +46,9 @@ FROM ${quoteIdent(schema)}.sqlite_master m
 LEFT JOIN pragma_table_info(m.name, ${quoteLiteral(schema)}) p ON p.pk > 0
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL%'`).join('\nUNION ALL\n'));
   const byTable = new Map<string, RawTableRow[]>();
-  for (const row of rows) byTable.set(tableKey(row.schemaName, row.tableName), [...(byTable.get(tableKey(row.schemaName, row.tableName)) ?? []), row]);
+  for (const row of rows) {
+    byTable.set(tableKey(row.schemaName, row.tableName), [...(byTable.get(tableKey(row.schemaName, row.tableName)) ?? []), row]);
+  }
   const all: { schema: string; table: string; rowid: SqliteTable | null }[] = [];
   for (const tableRows of byTable.values()) {
     const [first] = tableRows;
@@ -53,11 +58,14 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
     const isRowid = keys.length === 1 && (keys[0].columnType ?? '').toUpperCase() === 'INTEGER' && !keywords.withoutRowid;
     all.push({
       schema: first.schemaName, table: first.tableName,
-      rowid: isRowid ? { schema: first.schemaName, table: first.tableName, column: keys[0].columnName!, autoincrement: keywords.autoincrement } : null,
+      rowid: isRowid
+        ? { schema: first.schemaName, table: first.tableName, column: keys[0].columnName!, autoincrement: keywords.autoincrement }
+        : null,
     });
   }
   const inScope = (schema: string, table: string) =>
-    !scope.exclude.some((name) => matches(name, schema, table)) && (scope.tables === null || scope.tables.some((name) => matches(name, schema, table)));
+    !scope.exclude.some((name) => matches(name, schema, table))
+    && (scope.tables === null || scope.tables.some((name) => matches(name, schema, table)));
   const named = scope.tables ?? [];
   const unknown = named.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
   const unknownExcluded = scope.exclude.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
@@ -65,8 +73,11 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
   if (error !== null) throw error;
   const selected = all.filter((t) => inScope(t.schema, t.table));
   return {
-    tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid])).sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table))),
-    tablesWithoutSequence: named.length === 0 ? [] : selected.filter((t) => t.rowid === null).map((t) => formatTableName({ schema: t.schema, name: t.table })),
+    tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid]))
+      .sort((a, b) => compareText(tableKey(a.schema, a.table), tableKey(b.schema, b.table))),
+    tablesWithoutSequence: named.length === 0
+      ? []
+      : selected.filter((t) => t.rowid === null).map((t) => formatTableName({ schema: t.schema, name: t.table })),
   };
 }
 
@@ -79,9 +90,11 @@ export function liveStateSql(tables: readonly SqliteTable[]): string {
   const rows = tables.flatMap((table, index) => {
     const column = quoteIdent(table.column);
     const name = qualifiedName(table.schema, table.table);
-    const data = `(${sqlInteger(index * 2)}, (SELECT CAST(max(${column}) AS TEXT) FROM ${name}), (SELECT CAST(min(${column}) AS TEXT) FROM ${name}))`;
+    const data = `(${sqlInteger(index * 2)}, (SELECT CAST(max(${column}) AS TEXT) FROM ${name}), `
+      + `(SELECT CAST(min(${column}) AS TEXT) FROM ${name}))`;
     if (!table.autoincrement) return [data];
-    return [data, `(${sqlInteger(index * 2 + 1)}, (SELECT CAST(max(seq) AS TEXT) FROM ${quoteIdent(table.schema)}.sqlite_sequence WHERE name = ${quoteLiteral(table.table)}), NULL)`];
+    return [data, `(${sqlInteger(index * 2 + 1)}, (SELECT CAST(max(seq) AS TEXT) FROM ${quoteIdent(table.schema)}.sqlite_sequence `
+      + `WHERE name = ${quoteLiteral(table.table)}), NULL)`];
   });
   return `SELECT column1 AS ref, column2 AS first, column3 AS second FROM (VALUES\n  ${rows.join(',\n  ')}\n)`;
 }
@@ -91,7 +104,11 @@ export function readLiveState(tables: readonly SqliteTable[], rows: readonly Raw
   return tables.map((_, index) => {
     const data = byRef.get(index * 2);
     const sequence = byRef.get(index * 2 + 1);
-    return { sequenceValue: bigIntOrNull(sequence?.first ?? null), dataMax: bigIntOrNull(data?.first ?? null), dataMin: bigIntOrNull(data?.second ?? null) };
+    return {
+      sequenceValue: bigIntOrNull(sequence?.first ?? null),
+      dataMax: bigIntOrNull(data?.first ?? null),
+      dataMin: bigIntOrNull(data?.second ?? null),
+    };
   });
 }
 

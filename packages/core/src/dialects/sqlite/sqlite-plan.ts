@@ -27,7 +27,10 @@ export function planCounter(table: SqliteTable, state: SqliteLiveState, mode: Mo
   const base = {
     schema: table.schema,
     sequence: table.table,
-    uses: [{ schema: table.schema, table: table.table, column: table.column, kind: table.autoincrement ? 'auto_increment' as const : 'rowid' as const }],
+    uses: [{
+      schema: table.schema, table: table.table, column: table.column,
+      kind: table.autoincrement ? 'auto_increment' as const : 'rowid' as const,
+    }],
     increment: 1n,
     dataMax: state.dataMax,
     dataMin: state.dataMin,
@@ -45,7 +48,8 @@ export function planCounter(table: SqliteTable, state: SqliteLiveState, mode: Mo
   }
   const rowExists = state.sequenceValue !== null;
   const nextValue = (state.sequenceValue ?? 0n) + 1n;
-  const decision = decide({ shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+  const decision = decide(
+    { shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
   const note = rowExists ? '' : ' (the table has no sqlite_sequence row)';
   return {
     table,
@@ -69,11 +73,13 @@ export function writeStatements(steps: readonly SqliteStep[]): string[] {
     const updates = moving.filter((s) => s.rowExists);
     if (updates.length > 0) {
       const cases = updates.map((s) => `WHEN ${quoteLiteral(s.table.table)} THEN ${sqlInteger(s.newNextValue! - 1n)}`).join(' ');
-      statements.push(`UPDATE ${sequenceTable} SET seq = CASE name ${cases} END WHERE name IN (${updates.map((s) => quoteLiteral(s.table.table)).join(', ')})`);
+      statements.push(`UPDATE ${sequenceTable} SET seq = CASE name ${cases} END `
+        + `WHERE name IN (${updates.map((s) => quoteLiteral(s.table.table)).join(', ')})`);
     }
     const inserts = moving.filter((s) => !s.rowExists);
     if (inserts.length > 0) {
-      statements.push(`INSERT INTO ${sequenceTable} (name, seq) VALUES ${inserts.map((s) => `(${quoteLiteral(s.table.table)}, ${sqlInteger(s.newNextValue! - 1n)})`).join(', ')}`);
+      statements.push(`INSERT INTO ${sequenceTable} (name, seq) VALUES `
+        + `${inserts.map((s) => `(${quoteLiteral(s.table.table)}, ${sqlInteger(s.newNextValue! - 1n)})`).join(', ')}`);
     }
   }
   return statements;
