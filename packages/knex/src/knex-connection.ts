@@ -79,7 +79,8 @@ export async function withKnexQueryable<T>(knex: KnexLike, fn: (db: Queryable) =
   try {
     const db = connection !== null && typeof connection === 'object' ? await adaptDriverObject(connection) : null;
     if (db === null) {
-      throw new SeqsyncError('UNSUPPORTED_DATABASE', `knex handed out a connection that is not a ${client.driverName ?? 'known'} connection`);
+      throw new SeqsyncError('UNSUPPORTED_DATABASE',
+        `knex handed out a connection that is not a ${client.driverName ?? 'known'} connection`);
     }
     if (knex.isTransaction !== true) return await fn(db);
     const inTransaction: Queryable = { ...db, transaction: (run) => run(inTransaction) };

@@ -43,7 +43,10 @@ export function realignSequencesMigration(options: RealignSequencesMigrationOpti
  * }, { tables: ['countries'] });
  * export const down = (knex: Knex) => knex('countries').whereIn('id', [1, 2]).del();
  */
-export function realignAfterMigration(up: MigrationFunction, options: RealignSequencesMigrationOptions = {}): (knex: Knex) => Promise<void> {
+export function realignAfterMigration(
+  up: MigrationFunction,
+  options: RealignSequencesMigrationOptions = {},
+): (knex: Knex) => Promise<void> {
   const { onReport, ...realignOptions } = options;
   return async (knex) => {
     await up(knex);

@@ -50,7 +50,8 @@ interface QueryHookParams {
 export function realignSequencesExtension(options: RealignSequencesExtensionOptions): RealignSequencesExtension {
   if (options?.metadata === undefined) {
     throw new SeqsyncError('INVALID_OPTION',
-      'realignSequencesExtension needs `metadata` to know which fields are autoincrement keys: add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata` export');
+      'realignSequencesExtension needs `metadata` to know which fields are autoincrement keys: '
+      + 'add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata` export');
   }
   const { metadata: source, onReport, ...realignOptions } = options;
   return (client: unknown): RealignSequencesExtendedClient => {

@@ -1,5 +1,7 @@
 import { SeqsyncError } from '@seqsync/core';
-import type { KeyDefault, PrimaryKeyField, PrismaModelMetadata, PrismaSchemaMetadata, RelationField, SequencedField } from './prisma-metadata';
+import type {
+  KeyDefault, PrimaryKeyField, PrismaModelMetadata, PrismaSchemaMetadata, RelationField, SequencedField,
+} from './prisma-metadata';
 
 /** The parts of a DMMF field seqsync reads (`@prisma/dmmf`'s `Field`). */
 export interface DmmfFieldLike {
@@ -46,7 +48,8 @@ function assertHasKeys(dmmf: DmmfDocumentLike): void {
     && model.fields.every((field) => typeof field.isId === 'boolean'));
   if (!complete) {
     throw new SeqsyncError('INVALID_OPTION',
-      'this DMMF carries no key information (Prisma 7 reduces the client\'s `Prisma.dmmf` to names and types): add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata`');
+      'this DMMF carries no key information (Prisma 7 reduces the client\'s `Prisma.dmmf` to names and types): '
+      + 'add `generator seqsync { provider = "seqsync-prisma" }` and pass its `seqsyncMetadata`');
   }
 }
 
@@ -95,7 +98,8 @@ function keyDefault(field: DmmfFieldLike, provider: string): KeyDefault {
   if (name === 'autoincrement') return hasNoCounter(field, provider) ? 'other' : 'autoincrement';
   if (name === 'sequence') return 'sequence';
   // PostgreSQL's nextval('seq'), MariaDB's nextval(seq) and its standard NEXT VALUE FOR seq.
-  if (name === 'dbgenerated' && /\bnextval\s*\(|\bnext\s+value\s+for\s/i.test(String((value as { args?: unknown[] }).args?.[0] ?? ''))) return 'nextval';
+  const expression = String((value as { args?: unknown[] }).args?.[0] ?? '');
+  if (name === 'dbgenerated' && /\bnextval\s*\(|\bnext\s+value\s+for\s/i.test(expression)) return 'nextval';
   return 'other';
 }
 
@@ -109,7 +113,12 @@ function defaultFunctionName(value: unknown): string | null {
   return typeof name === 'string' ? name : null;
 }
 
-function reasonFor(primaryKey: readonly PrimaryKeyField[], sequenced: readonly SequencedField[], scalars: readonly DmmfFieldLike[], provider: string): string {
+function reasonFor(
+  primaryKey: readonly PrimaryKeyField[],
+  sequenced: readonly SequencedField[],
+  scalars: readonly DmmfFieldLike[],
+  provider: string,
+): string {
   const fieldList = (fields: readonly { field: string }[]) => fields.map((f) => f.field).join(', ');
   if (sequenced.length > 0) {
     const [key] = primaryKey;
@@ -127,7 +136,8 @@ function reasonFor(primaryKey: readonly PrimaryKeyField[], sequenced: readonly S
     return `${key.type} id "${key.field}" uses autoincrement(), which is unique_rowid() on CockroachDB: no sequence (use sequence())`;
   }
   if (provider === 'sqlite' && described === 'autoincrement()') {
-    return `${key.type} id "${key.field}" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: not the rowid, no counter (use Int)`;
+    return `${key.type} id "${key.field}" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: `
+      + 'not the rowid, no counter (use Int)';
   }
   return `${key.type} id "${key.field}" defaults to ${described}: no sequence`;
 }

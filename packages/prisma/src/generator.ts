@@ -24,7 +24,10 @@ export async function generateMetadata(options: GeneratorOptions): Promise<void>
   const datasource = options.datasources[0];
   const provider = datasource?.activeProvider ?? datasource?.provider;
   // Prisma refuses a schema without a datasource before generators run; this only keeps the types honest.
-  if (provider === undefined) throw new SeqsyncError('INVALID_OPTION', 'the Prisma schema declares no datasource: seqsync cannot tell which database the models live in');
+  if (provider === undefined) {
+    throw new SeqsyncError('INVALID_OPTION',
+      'the Prisma schema declares no datasource: seqsync cannot tell which database the models live in');
+  }
   const output = options.generator.output?.value ?? join(dirname(options.schemaPath), DEFAULT_OUTPUT);
   await emitMetadata(output, metadataFromDmmf(options.dmmf, provider));
 }

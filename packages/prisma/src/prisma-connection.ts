@@ -96,7 +96,10 @@ export function fromPrismaClient(client: PrismaClientLike, options: PrismaQuerya
   };
   const traits = dialectTraits(dialect);
   if (!traits.beginsOwnTransaction) {
-    return { ...plain(client), transaction: <T>(fn: (tx: Queryable) => Promise<T>) => client.$transaction((tx) => fn(plain(tx)), settings) };
+    return {
+      ...plain(client),
+      transaction: <T>(fn: (tx: Queryable) => Promise<T>) => client.$transaction((tx) => fn(plain(tx)), settings),
+    };
   }
   return {
     ...plain(client),

@@ -114,22 +114,32 @@ function tableNameOf(table: ModelTable): string {
 export function toSchemaMetadata(source: PrismaSchemaMetadata | DmmfDocumentLike, provider: string | undefined): PrismaSchemaMetadata {
   if ('datamodel' in source) {
     // Which defaults feed a counter depends on the provider (autoincrement() is no sequence on CockroachDB).
-    if (provider === undefined) throw new SeqsyncError('INVALID_OPTION', 'cannot tell this client\'s datasource provider to read the DMMF: pass the `seqsyncMetadata` export written by `generator seqsync`');
+    if (provider === undefined) {
+      throw new SeqsyncError('INVALID_OPTION',
+        'cannot tell this client\'s datasource provider to read the DMMF: '
+        + 'pass the `seqsyncMetadata` export written by `generator seqsync`');
+    }
     return metadataFromDmmf(source, provider);
   }
   if (source.version !== 1 || !Array.isArray(source.models)) {
-    throw new SeqsyncError('INVALID_OPTION', 'metadata is not seqsync Prisma metadata: pass the `seqsyncMetadata` export written by `generator seqsync`, or a DMMF document');
+    throw new SeqsyncError('INVALID_OPTION',
+      'metadata is not seqsync Prisma metadata: pass the `seqsyncMetadata` export written by `generator seqsync`, or a DMMF document');
   }
   return source;
 }
 
 /** Keeps the models named in `only` (Prisma model names); an unknown name is an error, not a silent skip. */
-export function selectModels<T extends { readonly model: string }>(models: readonly T[], only: readonly string[] | undefined): readonly T[] {
+export function selectModels<T extends { readonly model: string }>(
+  models: readonly T[],
+  only: readonly string[] | undefined,
+): readonly T[] {
   if (only === undefined) return models;
   const known = new Set(models.map((m) => m.model));
   const unknown = only.filter((name) => !known.has(name));
   if (unknown.length > 0) {
-    throw new SeqsyncError('INVALID_OPTION', `unknown Prisma model${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')}: expected one of ${[...known].join(', ')}`);
+    const names = unknown.map((n) => JSON.stringify(n)).join(', ');
+    throw new SeqsyncError('INVALID_OPTION',
+      `unknown Prisma model${unknown.length > 1 ? 's' : ''} ${names}: expected one of ${[...known].join(', ')}`);
   }
   const wanted = new Set(only);
   return models.filter((m) => wanted.has(m.model));
@@ -199,7 +209,8 @@ export function modelsWithoutSequence(scope: ModelScope, tablesWithoutSequence: 
   for (const name of tablesWithoutSequence) {
     const model = scope.modelTables.find((m) => (m.schema === null ? name.endsWith(`.${m.table}`) : name === `${m.schema}.${m.table}`));
     if (model !== undefined) {
-      skipped.push({ model: model.model, table: model.table, schema: model.schema ?? name.slice(0, name.length - model.table.length - 1), reason });
+      const schema = model.schema ?? name.slice(0, name.length - model.table.length - 1);
+      skipped.push({ model: model.model, table: model.table, schema, reason });
     }
   }
   return skipped;

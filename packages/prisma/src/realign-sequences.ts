@@ -62,5 +62,6 @@ async function run(prisma: PrismaClientLike, options: RealignSequencesOptions, a
 
 /** Core's report with the models the scope left out, and those whose table the database shows without a sequence. */
 export function withSkippedModels(report: Report, scope: ModelScope): SequencesReport {
-  return { ...report, skipped: [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)], metadataSource: scope.source };
+  const skipped = [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)];
+  return { ...report, skipped, metadataSource: scope.source };
 }

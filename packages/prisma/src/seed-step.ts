@@ -46,7 +46,9 @@ export async function runSeedStep(argv: readonly string[], io: SeedStepIo): Prom
   const flags = separator === -1 ? rest : rest.slice(0, separator);
   const seedCommand = separator === -1 ? [] : rest.slice(separator + 1);
   try {
-    if (command !== 'realign' && command !== 'check') throw new UsageError(`unknown command ${JSON.stringify(command)}: expected realign or check`);
+    if (command !== 'realign' && command !== 'check') {
+      throw new UsageError(`unknown command ${JSON.stringify(command)}: expected realign or check`);
+    }
     // Options and metadata are checked before the seed runs, so a typo fails before any data is written.
     const run = await prepareRun(command, flags, io.env);
     if (seedCommand.length > 0) {
@@ -69,13 +71,19 @@ async function prepareRun(command: 'realign' | 'check', argv: readonly string[],
   const url = values.url ?? env.DATABASE_URL;
   if (url === undefined || url.length === 0) throw new UsageError('no database: pass --url or set DATABASE_URL');
   if (values.metadata === undefined && values.all !== true) {
-    throw new SeqsyncError('INVALID_OPTION', 'pass --metadata <folder of generator seqsync> to realign the models\' tables, or --all for every table');
+    throw new SeqsyncError('INVALID_OPTION',
+      'pass --metadata <folder of generator seqsync> to realign the models\' tables, or --all for every table');
   }
   const metadata = values.metadata === undefined ? undefined : await readMetadata(values.metadata);
   if (metadata !== undefined) dialectNameOf(metadata.provider);
   const scope = resolveModelScope(null, { metadata, models: values.model, allTables: values.all }, metadata?.provider);
   const lockTimeoutMs = values['lock-timeout'] === undefined ? undefined : Number(values['lock-timeout']);
-  const options = { tables: scope.tables, mode: values.reset === true ? 'reset' as const : 'advance' as const, dryRun: values['dry-run'] === true, lockTimeoutMs };
+  const options = {
+    tables: scope.tables,
+    mode: values.reset === true ? 'reset' as const : 'advance' as const,
+    dryRun: values['dry-run'] === true,
+    lockTimeoutMs,
+  };
   return async () => withSkippedModels(await (command === 'check' ? check : realign)(url, options), scope);
 }
 
@@ -101,7 +109,8 @@ async function readMetadata(path: string): Promise<PrismaSchemaMetadata> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new SeqsyncError('INVALID_OPTION', `cannot read ${file}: run \`prisma generate\` with \`generator seqsync\` first`, { cause: error });
+    throw new SeqsyncError('INVALID_OPTION', `cannot read ${file}: run \`prisma generate\` with \`generator seqsync\` first`,
+      { cause: error });
   }
   const parsed = JSON.parse(text) as PrismaSchemaMetadata;
   return toSchemaMetadata(parsed, parsed.provider);
@@ -113,7 +122,8 @@ function runChild(command: readonly string[], env: Io['env']): Promise<number> {
   return new Promise((resolve, reject) => {
     // Windows resolves npm's .cmd shims only through a shell.
     const child = spawn(file, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
-    child.once('error', (error) => reject(new SeqsyncError('INVALID_OPTION', `cannot run seed command ${JSON.stringify(command.join(' '))}: ${error.message}`, { cause: error })));
+    child.once('error', (error) => reject(new SeqsyncError('INVALID_OPTION',
+      `cannot run seed command ${JSON.stringify(command.join(' '))}: ${error.message}`, { cause: error })));
     child.once('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128)));
   });
 }

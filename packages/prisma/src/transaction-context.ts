@@ -28,7 +28,8 @@ export function clientForCall(base: PrismaClientLike, transaction: TransactionIn
   const create = (base as ItxCapableClient)._createItxClient;
   if (typeof create !== 'function') {
     throw new SeqsyncError('INVALID_OPTION',
-      'realignSequencesExtension cannot join this interactive transaction with this Prisma version: call `await realignSequences(tx, { metadata })` at the end of the transaction instead');
+      'realignSequencesExtension cannot join this interactive transaction with this Prisma version: '
+      + 'call `await realignSequences(tx, { metadata })` at the end of the transaction instead');
   }
   return create.call(base, transaction);
 }

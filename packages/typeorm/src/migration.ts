@@ -33,7 +33,8 @@ const LAST_TIMESTAMP = 9_999_999_999_999;
 export function realignSequencesMigration(options: RealignSequencesMigrationOptions = {}): new () => MigrationInterface {
   const { timestamp = LAST_TIMESTAMP, name: prefix = 'RealignSequences', transaction, onReport, ...realignOptions } = options;
   if (!Number.isSafeInteger(timestamp) || String(timestamp).length !== 13) {
-    throw new SeqsyncError('INVALID_OPTION', `invalid migration timestamp ${JSON.stringify(timestamp)}: expected a 13-digit JavaScript millisecond timestamp such as ${Date.now()}`);
+    throw new SeqsyncError('INVALID_OPTION', `invalid migration timestamp ${JSON.stringify(timestamp)}: `
+      + `expected a 13-digit JavaScript millisecond timestamp such as ${Date.now()}`);
   }
   const name = `${prefix}${timestamp}`;
 
@@ -45,7 +46,8 @@ export function realignSequencesMigration(options: RealignSequencesMigrationOpti
       if (realignOptions.entities === undefined && queryRunner.dataSource.entityMetadatas.length === 0) {
         // Migration-only DataSource configs often list no entities; realigning nothing would pass silently.
         throw new SeqsyncError('INVALID_OPTION',
-          `${name}: the DataSource running migrations has no entities, so there is nothing to realign; list your entities in its options or pass { entities }`);
+          `${name}: the DataSource running migrations has no entities, so there is nothing to realign; `
+          + 'list your entities in its options or pass { entities }');
       }
       const report = await realignSequences(queryRunner.manager, realignOptions);
       await onReport?.(report);

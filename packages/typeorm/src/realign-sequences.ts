@@ -50,7 +50,11 @@ export function checkSequences(target: TypeormTarget, options: RealignSequencesO
 }
 
 /** Realigns exactly the given tables on the given connection; what the subscriber uses after a commit. */
-export async function realignTables(db: Queryable, tables: readonly EntityTable[], options: Omit<Options, 'tables'>): Promise<SequencesReport> {
+export async function realignTables(
+  db: Queryable,
+  tables: readonly EntityTable[],
+  options: Omit<Options, 'tables'>,
+): Promise<SequencesReport> {
   const report = await realign(db, { ...options, tables: tables.map(tableNameOf) });
   return { ...report, entityTables: tables, skipped: [] };
 }

@@ -110,7 +110,8 @@ export class RealignSequencesSubscriber implements EntitySubscriberInterface<Obj
 
   private async realign(queryRunner: QueryRunner, tables: readonly EntityTable[]): Promise<void> {
     try {
-      const options: Omit<Options, 'tables'> = this.options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: this.options.lockTimeoutMs };
+      const { lockTimeoutMs } = this.options;
+      const options: Omit<Options, 'tables'> = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
       const report = await realignTables(fromQueryRunner(queryRunner, dialectOfDataSource(queryRunner.dataSource)), tables, options);
       this.options.onReport?.(report);
     } catch (error) {
