@@ -16,23 +16,29 @@ export interface ResolvedDatabase extends OpenDatabase {
 const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a mysql2 Connection/Pool, '
   + 'a better-sqlite3 Database or a Queryable';
 
-/** Opens a URL (seqsync closes it afterwards) or adapts a connection the caller owns (left open). */
-export async function resolveDatabase(db: Database): Promise<ResolvedDatabase> {
+/**
+ * Opens a URL (seqsync closes it afterwards) or adapts a connection the caller owns (left open), and finds its
+ * dialect. `wrap` sees the connection before anything is asked of it, so even the question which server it
+ * reached (a mysql:// URL may lead to MariaDB) is counted as the round trip it is.
+ */
+export async function resolveDatabase(db: Database, wrap: (queryable: Queryable) => Queryable = (q) => q): Promise<ResolvedDatabase> {
+  let opened: OpenDatabase;
   if (typeof db === 'string') {
     const url = parseUrl(db);
-    const opened = await (await loadDialect(dialectNameForUrl(url))).connect(url);
-    try {
-      // The connection knows which server it reached (a mysql:// URL may lead to MariaDB).
-      return { ...opened, dialect: await dialectOf(opened.queryable) };
-    } catch (error) {
-      await opened.close();
-      throw error;
-    }
+    opened = await (await loadDialect(dialectNameForUrl(url))).connect(url);
+  } else {
+    if (db === null || typeof db !== 'object') throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+    const adapted = await adaptDriverObject(db);
+    if (adapted === null) throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+    opened = { queryable: adapted, close: async () => undefined };
   }
-  if (db === null || typeof db !== 'object') throw new SeqsyncError('INVALID_OPTION', EXPECTED);
-  const queryable = await adaptDriverObject(db);
-  if (queryable === null) throw new SeqsyncError('INVALID_OPTION', EXPECTED);
-  return { queryable, dialect: await dialectOf(queryable), close: async () => undefined };
+  const queryable = wrap(opened.queryable);
+  try {
+    return { queryable, close: opened.close, dialect: await dialectOf(queryable) };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
 }
 
 /**

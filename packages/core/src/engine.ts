@@ -31,10 +31,10 @@ export function check(db: Database, options: Options = {}): Promise<Report> {
 
 async function run(db: Database, options: Options, readOnly: boolean): Promise<Report> {
   const request = toRunRequest(options);
-  const opened = await resolveDatabase(db);
   const counter = { count: 0 };
+  const opened = await resolveDatabase(db, (queryable) => countRoundTrips(queryable, counter));
   try {
-    const result = await runBatches(opened.dialect, countRoundTrips(opened.queryable, counter), request, readOnly);
+    const result = await runBatches(opened.dialect, opened.queryable, request, readOnly);
     return { dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
   } finally {
     await opened.close();
