@@ -13,7 +13,8 @@ describe('realignSequences(knex) on MariaDB through the mysql2 client', () => {
     knex = knexFactory({ client: 'mysql2', connection: db.url, pool: { min: 0, max: 2 } });
   });
   beforeEach(() => db.sql(`DROP TABLE IF EXISTS invoices, users; DROP SEQUENCE IF EXISTS invoice_seq;
-    CREATE SEQUENCE invoice_seq; CREATE TABLE invoices (id BIGINT PRIMARY KEY DEFAULT NEXT VALUE FOR invoice_seq, amount INT NOT NULL DEFAULT 0);
+    CREATE SEQUENCE invoice_seq; `
+    + `CREATE TABLE invoices (id BIGINT PRIMARY KEY DEFAULT NEXT VALUE FOR invoice_seq, amount INT NOT NULL DEFAULT 0);
     CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(40) NOT NULL DEFAULT 'someone');`));
   afterAll(async () => {
     await knex.destroy();

@@ -81,7 +81,8 @@ describe('realignSequences(knex) on PostgreSQL', () => {
     await insertIds(knex, 'ledger', range(-100, -90));
 
     const [ledger] = (await checkSequences(knex, { tables: ['ledger'] })).sequences;
-    expect({ before: ledger.nextValueBefore, dataMax: ledger.dataMax, behind: ledger.behind }).toEqual({ before: -100n, dataMax: -90n, behind: true });
+    expect({ before: ledger.nextValueBefore, dataMax: ledger.dataMax, behind: ledger.behind })
+      .toEqual({ before: -100n, dataMax: -90n, behind: true });
     await realignSequences(knex, { tables: ['ledger'] });
     expect(await insertWithoutId(knex, 'ledger', {})).toBe(-89);
   });

@@ -14,9 +14,22 @@ const repositoryRoot = join(integrationTests, '..');
  * tsx resolves `@seqsync/knex` in the fixtures through the repository tsconfig's paths (the sources, no build needed).
  */
 async function knexCli(db: TestDatabase, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join('node_modules', 'knex', 'bin', 'cli.js'), '--knexfile', fixtures.knexfile, ...args], {
+  const { stdout } = await run(process.execPath, [
+    '--import',
+    'tsx',
+    join('node_modules', 'knex', 'bin', 'cli.js'),
+    '--knexfile',
+    fixtures.knexfile,
+    ...args,
+  ], {
     cwd: integrationTests,
-    env: { ...process.env, SEQSYNC_KNEX_URL: db.url, TSX_TSCONFIG_PATH: join(repositoryRoot, 'tsconfig.json'), NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: {
+      ...process.env,
+      SEQSYNC_KNEX_URL: db.url,
+      TSX_TSCONFIG_PATH: join(repositoryRoot, 'tsconfig.json'),
+      NO_COLOR: '1',
+      FORCE_COLOR: '0',
+    },
   });
   return stdout;
 }

@@ -49,10 +49,12 @@ describe('realignSequences scope from the knex searchPath on PostgreSQL', () => 
 
     const [{ user }] = await db.sql<{ user: string }>('SELECT current_user AS "user"');
     const userSchema = `"${user.replace(/"/g, '""')}"`;
-    await db.sql(`CREATE SCHEMA ${userSchema}; CREATE TABLE ${userSchema}.notes (id serial PRIMARY KEY); INSERT INTO ${userSchema}.notes VALUES (1), (2)`);
+    await db.sql(`CREATE SCHEMA ${userSchema}; CREATE TABLE ${userSchema}.notes (id serial PRIMARY KEY); `
+      + `INSERT INTO ${userSchema}.notes VALUES (1), (2)`);
     try {
       const report = await realignSequences(userFirstKnex);
-      expect(report.sequences.map((s) => [s.schema, s.sequence, s.nextValueAfter]).sort()).toEqual([[user, 'notes_id_seq', 3n], ['app', 'orders_id_seq', 7n]].sort());
+      expect(report.sequences.map((s) => [s.schema, s.sequence, s.nextValueAfter]).sort())
+        .toEqual([[user, 'notes_id_seq', 3n], ['app', 'orders_id_seq', 7n]].sort());
     } finally {
       await db.sql(`DROP SCHEMA ${userSchema} CASCADE`);
     }
@@ -65,6 +67,7 @@ describe('realignSequences scope from the knex searchPath on PostgreSQL', () => 
 
   it('without a searchPath, every non-system schema is in scope', async () => {
     const report = await realignSequences(knex);
-    expect(report.sequences.filter((s) => s.action === 'advanced').map((s) => `${s.schema}.${s.sequence}`).sort()).toEqual(['app.orders_id_seq', 'public.users_id_seq']);
+    expect(report.sequences.filter((s) => s.action === 'advanced').map((s) => `${s.schema}.${s.sequence}`).sort())
+      .toEqual(['app.orders_id_seq', 'public.users_id_seq']);
   });
 });

@@ -1,7 +1,15 @@
 import type { Knex } from 'knex';
 import { realignSequences } from '@seqsync/knex';
 import { createTestDatabase, type TestDatabase } from '../../test-support/test-database';
-import { connectKnex, connectionsInUse, expectDuplicateKey, insertIds, insertWithoutId, range, recreateTables } from './support/knex-test-support';
+import {
+  connectKnex,
+  connectionsInUse,
+  expectDuplicateKey,
+  insertIds,
+  insertWithoutId,
+  range,
+  recreateTables,
+} from './support/knex-test-support';
 
 /** realignSequences(trx): inside a transaction the caller owns, e.g. the one knex wraps a migration in. */
 describe('realignSequences(trx) inside a knex transaction on PostgreSQL', () => {
@@ -18,7 +26,8 @@ describe('realignSequences(trx) inside a knex transaction on PostgreSQL', () => 
     await db.drop();
   });
 
-  it('runs on the trx connection without BEGIN/COMMIT, sees the trx\'s own rows, restores its lock_timeout, and holds on commit', async () => {
+  it('runs on the trx connection without BEGIN/COMMIT, sees the trx\'s own rows, restores its lock_timeout, '
+    + 'and holds on commit', async () => {
     let statements: readonly string[] = [];
     await knex.transaction(async (trx) => {
       await trx.raw("SET LOCAL lock_timeout = '1234ms'");
@@ -51,7 +60,8 @@ describe('realignSequences(trx) inside a knex transaction on PostgreSQL', () => 
     expect(after).toEqual([]);
   });
 
-  it('a rolled-back trx removes only its own rows; the sequence keeps its advance (setval is not transactional), so inserts still succeed', async () => {
+  it('a rolled-back trx removes only its own rows; the sequence keeps its advance (setval is not transactional), '
+    + 'so inserts still succeed', async () => {
     await insertIds(knex, 'users', range(1, 2));
 
     await expect(knex.transaction(async (trx) => {
@@ -74,6 +84,9 @@ describe('realignSequences(trx) inside a knex transaction on PostgreSQL', () => 
   it('refuses a transaction that was already committed, with INVALID_OPTION, instead of running outside it', async () => {
     const trx = await knex.transaction();
     await trx.commit();
-    await expect(realignSequences(trx)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('already committed or rolled back') });
+    await expect(realignSequences(trx)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('already committed or rolled back'),
+    });
   });
 });

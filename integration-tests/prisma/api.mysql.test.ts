@@ -51,10 +51,12 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     return (await client.ticket.findFirstOrThrow({ where: { title } })).id as number;
   }
 
-  const summary = (report: SequencesReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
+  const summary = (report: SequencesReport) =>
+    report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
 
   describe('realignSequences and checkSequences', () => {
-    test('before: explicit ticket ids leave the SEQUENCE at 1 and the next create() fails with P2002 on PRIMARY; AUTO_INCREMENT keys follow by themselves', async () => {
+    test('before: explicit ticket ids leave the SEQUENCE at 1 and the next create() fails with P2002 on PRIMARY; '
+      + 'AUTO_INCREMENT keys follow by themselves', async () => {
       await seedExplicitIds(prisma);
 
       await expectDuplicateKey(prisma.ticket.create({ data: { title: 'New' } }), 'PRIMARY', '1062');
@@ -74,7 +76,12 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
         ['blog_posts', 'auto_increment', false, 'unchanged', 3n],
         ['ticket_seq', 'default', true, 'advanced', 4n],
       ]);
-      expect(report.sequences[3]).toMatchObject({ schema: db.name, dataMax: 3n, nextValueBefore: 1n, uses: [{ table: 'tickets', column: 'id' }] });
+      expect(report.sequences[3]).toMatchObject({
+        schema: db.name,
+        dataMax: 3n,
+        nextValueBefore: 1n,
+        uses: [{ table: 'tickets', column: 'id' }],
+      });
       const [sequence] = await db.sql<{ next: string }>('SELECT CAST(next_not_cached_value AS CHAR) AS next FROM `ticket_seq`');
       expect(sequence.next).toBe('1');
     });
@@ -95,7 +102,8 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
       expect((await prisma.user.create({ data: { email: 'new@example.com' } })).id).toBe(4);
     });
 
-    test('reset after deletes: AUTO_INCREMENT and the SEQUENCE come back to exactly MAX+1, while advance never moves them back', async () => {
+    test('reset after deletes: AUTO_INCREMENT and the SEQUENCE come back to exactly MAX+1, '
+      + 'while advance never moves them back', async () => {
       for (const n of [1, 2, 3, 4, 5]) {
         await prisma.user.create({ data: { email: `user${n}@example.com` } });
         await createTicket(prisma, `Ticket ${n}`);
@@ -126,13 +134,18 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
       expect(id).toBe(71);
     });
 
-    test('inside a transaction client, reset (DDL, which would commit the caller\'s transaction) is refused with INVALID_OPTION and nothing changes', async () => {
+    test('inside a transaction client, reset (DDL, which would commit the caller\'s transaction) '
+      + 'is refused with INVALID_OPTION and nothing changes', async () => {
       for (const n of [1, 2, 3]) await prisma.user.create({ data: { email: `user${n}@example.com` } });
       await prisma.user.delete({ where: { id: 3 } });
 
       const failure = prisma.$transaction((tx) => realignSequences(tx, { metadata, models: ['User'], mode: 'reset' }));
 
-      await expect(failure).rejects.toMatchObject({ name: 'SeqsyncError', code: 'INVALID_OPTION', message: expect.stringContaining('outside the transaction') });
+      await expect(failure).rejects.toMatchObject({
+        name: 'SeqsyncError',
+        code: 'INVALID_OPTION',
+        message: expect.stringContaining('outside the transaction'),
+      });
       expect(await autoIncrementOf(db, 'User')).toBe(4n);
     });
 
@@ -143,7 +156,8 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
         await other.query('START TRANSACTION');
         await other.query('SELECT * FROM `User` FOR UPDATE');
 
-        const failure = await realignSequences(prisma, { metadata, models: ['User'], lockTimeoutMs: 1000 }).catch((error: unknown) => error);
+        const failure = await realignSequences(prisma, { metadata, models: ['User'], lockTimeoutMs: 1000 })
+          .catch((error: unknown) => error);
 
         expect(failure).toMatchObject({ name: 'SeqsyncError', code: 'LOCK_TIMEOUT' });
         expect((failure as Error).message).toContain(`\`${db.name}\`.\`User\``);
@@ -153,7 +167,8 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
       }
     });
 
-    test('the server decides the dialect: the client declares its provider mysql, core asks the server and realigns as MariaDB', async () => {
+    test('the server decides the dialect: the client declares its provider mysql, '
+      + 'core asks the server and realigns as MariaDB', async () => {
       const queryable = fromPrismaClient(prisma);
 
       expect(queryable.dialect).toBe('mysql');
@@ -162,7 +177,10 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
     });
 
     test('rows come back the way core reads them: BIGINT as strings, parameters bound with ?', async () => {
-      const [row] = await fromPrismaClient(prisma).query('SELECT CAST(9007199254740993 AS SIGNED) AS big, ? AS text, CAST(? AS CHAR) AS number', ['Ada', 7]);
+      const [row] = await fromPrismaClient(prisma).query(
+        'SELECT CAST(9007199254740993 AS SIGNED) AS big, ? AS text, CAST(? AS CHAR) AS number',
+        ['Ada', 7],
+      );
 
       expect(row).toEqual({ big: '9007199254740993', text: 'Ada', number: '7' });
     });
@@ -172,7 +190,12 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
 
       expect(report.skipped).toEqual([
         { model: 'Membership', table: 'memberships', schema: null, reason: 'composite primary key (userId, groupId) has no sequence' },
-        { model: 'Tag', table: 'Tag', schema: null, reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
+        {
+          model: 'Tag',
+          table: 'Tag',
+          schema: null,
+          reason: 'String id "slug" has no @default: the application supplies every value, no sequence',
+        },
       ]);
     });
 
@@ -180,7 +203,11 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
       const ticket = metadata.models.find((m) => m.model === 'Ticket');
 
       expect(metadata.provider).toBe('mysql');
-      expect(ticket).toMatchObject({ table: 'tickets', realign: true, primaryKey: [{ field: 'id', column: 'id', type: 'Int', default: 'nextval' }] });
+      expect(ticket).toMatchObject({
+        table: 'tickets',
+        realign: true,
+        primaryKey: [{ field: 'id', column: 'id', type: 'Int', default: 'nextval' }],
+      });
     });
   });
 

@@ -59,7 +59,12 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
 
     expect(report.skipped).toEqual([
       { model: 'Membership', table: 'memberships', schema: 'public', reason: 'composite primary key (userId, groupId) has no sequence' },
-      { model: 'Tag', table: 'Tag', schema: 'public', reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
+      {
+        model: 'Tag',
+        table: 'Tag',
+        schema: 'public',
+        reason: 'String id "slug" has no @default: the application supplies every value, no sequence',
+      },
       { model: 'Document', table: 'Document', schema: 'public', reason: 'String id "id" defaults to uuid(): no sequence' },
     ]);
     expect(report.metadataSource).toBe('metadata');
@@ -71,7 +76,12 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
     const report = await checkSequences(prisma, { metadata });
 
     expect(report.dryRun).toBe(true);
-    expect(report.sequences.filter((s) => s.behind).map((s) => s.sequence)).toEqual(['Invoice_id_seq', 'User_id_seq', 'audit_events_id_seq', 'blog_posts_post_id_seq']);
+    expect(report.sequences.filter((s) => s.behind).map((s) => s.sequence)).toEqual([
+      'Invoice_id_seq',
+      'User_id_seq',
+      'audit_events_id_seq',
+      'blog_posts_post_id_seq',
+    ]);
     expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
     expect(await nextValue(db, '"billing"."Invoice_id_seq"')).toBe(1n);
   });
@@ -98,7 +108,8 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
     expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
   });
 
-  test('without generator metadata, the client\'s data model names the tables; keyless tables are skipped with a generic reason', async () => {
+  test('without generator metadata, the client\'s data model names the tables; '
+    + 'keyless tables are skipped with a generic reason', async () => {
     await seedExplicitIds(prisma);
 
     const report = await realignSequences(prisma);
@@ -140,7 +151,8 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
     const queryable = fromPrismaClient(prisma);
 
     const [row] = await queryable.query(
-      "SELECT 9007199254740993::int8 AS big, 'pg_class'::regclass::oid AS oid, 1.50::numeric AS num, 7::int4 AS small, true AS flag, ARRAY[1, 2]::int8[] AS list");
+      "SELECT 9007199254740993::int8 AS big, 'pg_class'::regclass::oid AS oid, 1.50::numeric AS num, "
+      + '7::int4 AS small, true AS flag, ARRAY[1, 2]::int8[] AS list');
 
     expect(row).toEqual({ big: '9007199254740993', oid: '1259', num: '1.5', small: 7, flag: true, list: ['1', '2'] });
     // The datasource provider, which core reads as an alias of its postgres dialect.
@@ -158,12 +170,20 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
       sequencedFields: [{ field: 'postId', column: 'post_id' }],
       relations: [{ field: 'author', model: 'User' }],
     });
-    expect(byModel.get('User')).toMatchObject({ table: 'User', schema: 'public', realign: true, relations: [{ field: 'posts', model: 'BlogPost' }] });
+    expect(byModel.get('User')).toMatchObject({
+      table: 'User',
+      schema: 'public',
+      realign: true,
+      relations: [{ field: 'posts', model: 'BlogPost' }],
+    });
     expect(byModel.get('Invoice')).toMatchObject({ table: 'Invoice', schema: 'billing', realign: true });
     expect(byModel.get('AuditEvent')?.primaryKey).toEqual([{ field: 'id', column: 'id', type: 'BigInt', default: 'autoincrement' }]);
     expect(byModel.get('Membership')).toMatchObject({
       realign: false,
-      primaryKey: [{ field: 'userId', column: 'user_id', type: 'Int', default: 'none' }, { field: 'groupId', column: 'group_id', type: 'Int', default: 'none' }],
+      primaryKey: [
+        { field: 'userId', column: 'user_id', type: 'Int', default: 'none' },
+        { field: 'groupId', column: 'group_id', type: 'Int', default: 'none' },
+      ],
     });
     expect(byModel.get('Document')?.primaryKey).toEqual([{ field: 'id', column: 'id', type: 'String', default: 'other' }]);
   });

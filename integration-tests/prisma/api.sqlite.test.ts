@@ -52,10 +52,12 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
     file.db.exec(`DELETE FROM sqlite_sequence WHERE name = 'User'`);
   }
 
-  const summary = (report: SequencesReport) => report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
+  const summary = (report: SequencesReport) =>
+    report.sequences.map((s) => [s.sequence, s.uses[0].kind, s.behind, s.action, s.nextValueAfter]);
 
   describe('realignSequences and checkSequences', () => {
-    test('Prisma\'s schema engine creates an Int autoincrement() key as INTEGER PRIMARY KEY AUTOINCREMENT; the committed migration is its output', async () => {
+    test('Prisma\'s schema engine creates an Int autoincrement() key as INTEGER PRIMARY KEY AUTOINCREMENT; '
+      + 'the committed migration is its output', async () => {
       const engine = await promisify(execFile)(process.execPath,
         [join(__dirname, 'support', 'schema-engine-diff.mjs'), join(__dirname, 'project-sqlite', 'schema.prisma')], { timeout: 60_000 });
       const [committed] = await migrationScripts('project-sqlite');
@@ -82,7 +84,12 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
         ['User', 'auto_increment', true, 'advanced', 6n],
         ['blog_posts', 'auto_increment', false, 'unchanged', 1n],
       ]);
-      expect(report.sequences[0]).toMatchObject({ schema: 'main', dataMax: 5n, nextValueBefore: 1n, reason: expect.stringContaining('no sqlite_sequence row') });
+      expect(report.sequences[0]).toMatchObject({
+        schema: 'main',
+        dataMax: 5n,
+        nextValueBefore: 1n,
+        reason: expect.stringContaining('no sqlite_sequence row'),
+      });
       expect(sqliteSequenceOf(file.db, 'User')).toBeNull();
     });
 
@@ -112,7 +119,8 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
       expect((await prisma.user.create({ data: { email: 'c@example.com' } })).id).toBe(41);
     });
 
-    test('reset after deletes: sqlite_sequence comes back to MAX(id) and the next create() gets exactly MAX+1, while advance never moves it back', async () => {
+    test('reset after deletes: sqlite_sequence comes back to MAX(id) and the next create() gets exactly MAX+1, '
+      + 'while advance never moves it back', async () => {
       for (const n of [1, 2, 3, 4, 5]) await prisma.user.create({ data: { email: `user${n}@example.com` } });
       await prisma.user.deleteMany({ where: { id: { gte: 4 } } });
 
@@ -137,7 +145,8 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
       expect(sqliteSequenceOf(file.db, 'User')).toBe(7n);
     });
 
-    test('the database write lock held by another connection ends in SeqsyncError LOCK_TIMEOUT after waiting lockTimeoutMs, nothing changed', async () => {
+    test('the database write lock held by another connection ends in SeqsyncError LOCK_TIMEOUT '
+      + 'after waiting lockTimeoutMs, nothing changed', async () => {
       await restoreUsersWithoutSequenceRow();
       const other = new Database(file.path);
       try {
@@ -174,13 +183,25 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
       await once(holder, 'exit');
     });
 
-    test('composite, String and BigInt keys are skipped, each with its reason (a BigInt key is BIGINT PRIMARY KEY: no counter)', async () => {
+    test('composite, String and BigInt keys are skipped, each with its reason '
+      + '(a BigInt key is BIGINT PRIMARY KEY: no counter)', async () => {
       const report = await realignSequences(prisma, { metadata });
 
       expect(report.skipped).toEqual([
-        { model: 'AuditEvent', table: 'audit_events', schema: null, reason: 'BigInt id "id" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: not the rowid, no counter (use Int)' },
+        {
+          model: 'AuditEvent',
+          table: 'audit_events',
+          schema: null,
+          reason: 'BigInt id "id" uses autoincrement(), which Prisma creates as BIGINT PRIMARY KEY on SQLite: '
+            + 'not the rowid, no counter (use Int)',
+        },
         { model: 'Membership', table: 'memberships', schema: null, reason: 'composite primary key (userId, groupId) has no sequence' },
-        { model: 'Tag', table: 'Tag', schema: null, reason: 'String id "slug" has no @default: the application supplies every value, no sequence' },
+        {
+          model: 'Tag',
+          table: 'Tag',
+          schema: null,
+          reason: 'String id "slug" has no @default: the application supplies every value, no sequence',
+        },
       ]);
     });
 
@@ -195,7 +216,8 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
   });
 
   describe('realignSequencesExtension', () => {
-    test('inside an interactive $transaction the realign joins it; SQLite already moved sqlite_sequence past the explicit ids, so nothing changes', async () => {
+    test('inside an interactive $transaction the realign joins it; '
+      + 'SQLite already moved sqlite_sequence past the explicit ids, so nothing changes', async () => {
       const realigned: SequencesReport[] = [];
       const extended = prisma.$extends(realignSequencesExtension({ metadata, onReport: (report) => realigned.push(report) }));
 
@@ -210,7 +232,8 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
   });
 
   describe('the seqsync-prisma seed step', () => {
-    test('check exits 1 while sqlite_sequence is behind and writes nothing; realign through a file: URL fixes it; check then exits 0', async () => {
+    test('check exits 1 while sqlite_sequence is behind and writes nothing; '
+      + 'realign through a file: URL fixes it; check then exits 0', async () => {
       await restoreUsersWithoutSequenceRow();
       const url = `file:${file.path}`;
 

@@ -39,7 +39,9 @@ describe('realignSequencesExtension', () => {
   });
 
   test('createMany with explicit ids realigns that table: the next plain create() gets exactly max(id) + 1', async () => {
-    await prisma.user.createMany({ data: [{ id: 1, email: 'a@example.com' }, { id: 2, email: 'b@example.com' }, { id: 3, email: 'c@example.com' }] });
+    await prisma.user.createMany({
+      data: [{ id: 1, email: 'a@example.com' }, { id: 2, email: 'b@example.com' }, { id: 3, email: 'c@example.com' }],
+    });
 
     expect((await base.user.create({ data: { email: 'd@example.com' } })).id).toBe(4);
     expect(realigns.map((r) => r.cause)).toEqual([{ model: 'User', operation: 'createMany' }]);
@@ -47,7 +49,9 @@ describe('realignSequencesExtension', () => {
 
   test('createManyAndReturn with explicit ids on a @@map/@map table realigns blog_posts', async () => {
     await prisma.user.create({ data: { email: 'author@example.com' } });
-    await prisma.blogPost.createManyAndReturn({ data: [{ postId: 1, title: 'One', authorId: 1 }, { postId: 2, title: 'Two', authorId: 1 }] });
+    await prisma.blogPost.createManyAndReturn({
+      data: [{ postId: 1, title: 'One', authorId: 1 }, { postId: 2, title: 'Two', authorId: 1 }],
+    });
 
     expect((await base.blogPost.create({ data: { title: 'Three', authorId: 1 } })).postId).toBe(3);
   });

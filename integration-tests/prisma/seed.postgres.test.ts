@@ -82,14 +82,34 @@ describe('prisma db seed with seqsync', () => {
   test('the seed step wrapping a failing seed command exits with its code and realigns nothing', async () => {
     await seedExplicitIds(prisma);
 
-    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', db.url, '--', 'node', '-e', 'process.exit(3)']);
+    const result = await project.bin('seqsync-prisma', [
+      'realign',
+      '--metadata',
+      'generated/seqsync',
+      '--url',
+      db.url,
+      '--',
+      'node',
+      '-e',
+      'process.exit(3)',
+    ]);
 
     expect(result.code).toBe(3);
     expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
   });
 
   test('the seed step checks its options before running the wrapped seed: a wrong --metadata path runs nothing', async () => {
-    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'no/such/folder', '--url', db.url, '--', 'node', '-e', "require('fs').writeFileSync('seed-ran', '')"]);
+    const result = await project.bin('seqsync-prisma', [
+      'realign',
+      '--metadata',
+      'no/such/folder',
+      '--url',
+      db.url,
+      '--',
+      'node',
+      '-e',
+      "require('fs').writeFileSync('seed-ran', '')",
+    ]);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('run `prisma generate` with `generator seqsync` first');

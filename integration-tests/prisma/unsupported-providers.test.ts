@@ -34,9 +34,24 @@ model User {
  * connection error instead of the error asserted here.
  */
 describe.each([
-  ['cockroachdb', 'id BigInt @id @default(sequence())', true, 'CockroachDB ("cockroachdb") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
-  ['sqlserver', 'id Int @id @default(autoincrement())', true, 'SQL Server ("sqlserver") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
-  ['mongodb', 'id String @id @default(auto()) @map("_id") @db.ObjectId', false, 'MongoDB ("mongodb") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
+  [
+    'cockroachdb',
+    'id BigInt @id @default(sequence())',
+    true,
+    'CockroachDB ("cockroachdb") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite',
+  ],
+  [
+    'sqlserver',
+    'id Int @id @default(autoincrement())',
+    true,
+    'SQL Server ("sqlserver") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite',
+  ],
+  [
+    'mongodb',
+    'id String @id @default(auto()) @map("_id") @db.ObjectId',
+    false,
+    'MongoDB ("mongodb") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite',
+  ],
 ] as const)('a Prisma %s datasource', (provider, key, sequenced, message) => {
   let project: PrismaProject;
   let prisma: TestPrismaClient;
@@ -58,7 +73,8 @@ describe.each([
     expect(metadata.models[0]).toMatchObject({ model: 'User', realign: sequenced });
   });
 
-  test('realignSequences and checkSequences reject with UNSUPPORTED_DATABASE naming the supported databases, with or without metadata', async () => {
+  test('realignSequences and checkSequences reject with UNSUPPORTED_DATABASE naming the supported databases, '
+    + 'with or without metadata', async () => {
     const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message };
     await expect(realignSequences(prisma)).rejects.toMatchObject(expected);
     await expect(realignSequences(prisma, { metadata: project.metadata() })).rejects.toMatchObject(expected);
@@ -82,7 +98,13 @@ describe.each([
   });
 
   test('the seed step exits 2 with the message', async () => {
-    const result = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', 'postgres://unused@127.0.0.1:1/unused']);
+    const result = await project.bin('seqsync-prisma', [
+      'realign',
+      '--metadata',
+      'generated/seqsync',
+      '--url',
+      'postgres://unused@127.0.0.1:1/unused',
+    ]);
 
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);

@@ -29,7 +29,9 @@ describe.each(['mysql', 'mariadb'] as const)('realignSequences with TypeORM\'s %
       .values([1, 2, 3, 4, 5, 6].map((id) => ({ id, title: `t${id}` }))).execute();
     const check = await checkSequences(dataSource);
     expect(check.dialect).toBe('mariadb');
-    expect(check.sequences).toEqual([expect.objectContaining({ sequence: 'ticket', behind: false, nextValueBefore: 7n, exhaustionPercent: 0 })]);
+    expect(check.sequences).toEqual([
+      expect.objectContaining({ sequence: 'ticket', behind: false, nextValueBefore: 7n, exhaustionPercent: 0 }),
+    ]);
 
     await repository.delete([4, 5, 6]);
     const report = await realignSequences(dataSource, { mode: 'reset' });

@@ -46,7 +46,10 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
 
     const report = await realignSequences(dataSource);
 
-    const moved = Object.fromEntries(report.sequences.map((s) => [`${s.uses[0].schema}.${s.uses[0].table}`, [s.action, s.nextValueBefore, s.nextValueAfter]]));
+    const moved = Object.fromEntries(report.sequences.map((s) => [
+      `${s.uses[0].schema}.${s.uses[0].table}`,
+      [s.action, s.nextValueBefore, s.nextValueAfter],
+    ]));
     expect(moved).toEqual({
       'public.author': ['advanced', 2n, 4n],
       'public.invoice': ['advanced', 2n, 3n],
@@ -63,8 +66,18 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
   it('reports the uuid and composite-key entities as skipped, with reasons', async () => {
     const report = await realignSequences(dataSource);
     expect(report.skipped).toEqual(expect.arrayContaining([
-      { entity: 'ApiSession', schema: 'public', table: 'api_session', reason: 'primary key id is a generated uuid: no sequence to realign' },
-      { entity: 'Membership', schema: 'public', table: 'membership', reason: 'composite primary key (tenantId, userId) with no increment or identity column: no sequence feeds it' },
+      {
+        entity: 'ApiSession',
+        schema: 'public',
+        table: 'api_session',
+        reason: 'primary key id is a generated uuid: no sequence to realign',
+      },
+      {
+        entity: 'Membership',
+        schema: 'public',
+        table: 'membership',
+        reason: 'composite primary key (tenantId, userId) with no increment or identity column: no sequence feeds it',
+      },
     ]));
     expect(report.skipped).toHaveLength(2);
   });
@@ -74,7 +87,13 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
     const report = await checkSequences(dataSource, { entities: [Author] });
     expect(report.dryRun).toBe(true);
     expect(report.sequences).toHaveLength(1);
-    expect(report.sequences[0]).toMatchObject({ sequence: 'author_id_seq', behind: true, dataMax: 3n, nextValueBefore: 1n, nextValueAfter: 4n });
+    expect(report.sequences[0]).toMatchObject({
+      sequence: 'author_id_seq',
+      behind: true,
+      dataMax: 3n,
+      nextValueBefore: 1n,
+      nextValueAfter: 4n,
+    });
     expect(await nextValue(db, '"public"."author_id_seq"')).toBe(1n);
     await expectDuplicateKey(dataSource.getRepository(Author).save({ name: 'still colliding' }));
   });
@@ -134,12 +153,20 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
 
   it('refuses a DataSource that is not initialized, with INVALID_OPTION', async () => {
     const idle = new DataSource({ type: 'postgres', url: db.url, entities: [Author] });
-    await expect(realignSequences(idle)).rejects.toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('not initialized') });
+    await expect(realignSequences(idle)).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('not initialized'),
+    });
   });
 
-  it.each(['mysql', 'mariadb'] as const)('a %s DataSource that is not initialized fails with INVALID_OPTION, before connecting', async (type) => {
+  it.each(['mysql', 'mariadb'] as const)('a %s DataSource that is not initialized fails with INVALID_OPTION, '
+    + 'before connecting', async (type) => {
     const mysql = new DataSource({ type, host: '127.0.0.1', port: 1, username: 'nobody', database: 'none', entities: [Author] });
-    await expect(realignSequences(mysql)).rejects.toMatchObject({ name: 'SeqsyncError', code: 'INVALID_OPTION', message: expect.stringContaining('not initialized') });
+    await expect(realignSequences(mysql)).rejects.toMatchObject({
+      name: 'SeqsyncError',
+      code: 'INVALID_OPTION',
+      message: expect.stringContaining('not initialized'),
+    });
     await expect(checkSequences(mysql)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
     expect(mysql.isInitialized).toBe(false);
   });

@@ -21,7 +21,12 @@ describe('realignSequences with TypeORM\'s better-sqlite3 driver', () => {
 
   beforeEach(async () => {
     file = createSqliteFile('typeorm_sqlite');
-    dataSource = await new DataSource({ type: 'better-sqlite3', database: file.path, entities: [Article, Country], synchronize: true }).initialize();
+    dataSource = await new DataSource({
+      type: 'better-sqlite3',
+      database: file.path,
+      entities: [Article, Country],
+      synchronize: true,
+    }).initialize();
   });
   afterEach(async () => {
     await dataSource?.destroy();
@@ -36,7 +41,9 @@ describe('realignSequences with TypeORM\'s better-sqlite3 driver', () => {
 
     const check = await checkSequences(dataSource);
     expect(check.dialect).toBe('sqlite');
-    expect(check.sequences).toEqual([expect.objectContaining({ sequence: 'article', behind: true, nextValueBefore: 4n, nextValueAfter: 21n })]);
+    expect(check.sequences).toEqual([
+      expect.objectContaining({ sequence: 'article', behind: true, nextValueBefore: 4n, nextValueAfter: 21n }),
+    ]);
     expect(check.skipped.map((s) => s.entity)).toEqual(['Country']);
 
     const report = await realignSequences(dataSource);

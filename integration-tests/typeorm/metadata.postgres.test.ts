@@ -40,7 +40,12 @@ describe('TypeORM entity metadata as seqsync tables, on PostgreSQL', () => {
       { schema: 'public', table: 'CamelCase', entities: ['CamelCaseRow'], columns: key('id', 'increment') },
       { schema: 'public', table: 'author', entities: ['Author'], columns: key('id', 'increment') },
       { schema: 'public', table: 'invoice', entities: ['Invoice'], columns: key('id', 'identity') },
-      { schema: 'public', table: 'vehicle', entities: expect.arrayContaining(['Vehicle', 'Car', 'Bicycle']), columns: key('id', 'increment') },
+      {
+        schema: 'public',
+        table: 'vehicle',
+        entities: expect.arrayContaining(['Vehicle', 'Car', 'Bicycle']),
+        columns: key('id', 'increment'),
+      },
     ]);
   });
 
@@ -52,8 +57,18 @@ describe('TypeORM entity metadata as seqsync tables, on PostgreSQL', () => {
 
   it('skips uuid and composite keys, each with the reason', () => {
     expect(describeEntities(dataSource).skipped).toEqual(expect.arrayContaining([
-      { entity: 'ApiSession', schema: 'public', table: 'api_session', reason: 'primary key id is a generated uuid: no sequence to realign' },
-      { entity: 'Membership', schema: 'public', table: 'membership', reason: 'composite primary key (tenantId, userId) with no increment or identity column: no sequence feeds it' },
+      {
+        entity: 'ApiSession',
+        schema: 'public',
+        table: 'api_session',
+        reason: 'primary key id is a generated uuid: no sequence to realign',
+      },
+      {
+        entity: 'Membership',
+        schema: 'public',
+        table: 'membership',
+        reason: 'composite primary key (tenantId, userId) with no increment or identity column: no sequence feeds it',
+      },
     ]));
     expect(describeEntities(dataSource).skipped).toHaveLength(2);
   });
@@ -61,7 +76,10 @@ describe('TypeORM entity metadata as seqsync tables, on PostgreSQL', () => {
   it('core finds every mapped table under its exact name, each with its sequence', async () => {
     const report = await checkSequences(dataSource);
     expect(report.tablesWithoutSequence).toEqual([]);
-    expect(report.sequences.map((s) => ({ sequence: `${s.schema}.${s.sequence}`, use: s.uses.map((u) => `${u.schema}.${u.table}.${u.column}:${u.kind}`) }))
+    expect(report.sequences.map((s) => ({
+      sequence: `${s.schema}.${s.sequence}`,
+      use: s.uses.map((u) => `${u.schema}.${u.table}.${u.column}:${u.kind}`),
+    }))
       .sort((a, b) => (a.sequence < b.sequence ? -1 : 1))).toEqual([
       { sequence: 'inventory.product_id_seq', use: ['inventory.product.id:owned'] },
       { sequence: 'public.CamelCase_id_seq', use: ['public.CamelCase.id:owned'] },
@@ -83,13 +101,19 @@ describe('TypeORM entity metadata as seqsync tables, on PostgreSQL', () => {
 
   it('a naming strategy\'s table and column names are what seqsync passes to core', async () => {
     expect(describeEntities(shop)).toEqual({
-      tables: [{ schema: 'public', table: 'shop_order_line', entities: ['OrderLine'], columns: [{ column: 'line_number', property: 'lineNumber', strategy: 'identity', primary: true }] }],
+      tables: [{
+        schema: 'public',
+        table: 'shop_order_line',
+        entities: ['OrderLine'],
+        columns: [{ column: 'line_number', property: 'lineNumber', strategy: 'identity', primary: true }],
+      }],
       skipped: [],
     });
     await shop.getRepository(OrderLine).insert([{ lineNumber: 1, productCode: 'a' }, { lineNumber: 2, productCode: 'b' }]);
     await expectDuplicateKey(shop.getRepository(OrderLine).save({ productCode: 'c' }));
     const report = await realignSequences(shop);
-    expect(report.sequences.map((s) => [s.uses[0].table, s.uses[0].column, s.nextValueAfter])).toEqual([['shop_order_line', 'line_number', 3n]]);
+    expect(report.sequences.map((s) => [s.uses[0].table, s.uses[0].column, s.nextValueAfter]))
+      .toEqual([['shop_order_line', 'line_number', 3n]]);
     expect((await shop.getRepository(OrderLine).save({ productCode: 'c' })).lineNumber).toBe(3);
   });
 });

@@ -55,7 +55,11 @@ describe('realignSequencesMigration on PostgreSQL', () => {
     await withoutStep.destroy();
 
     log.clear();
-    const withStep = await migrate([CreateCatalog1700000000000, SeedCatalog1700000000001, realignSequencesMigration({ timestamp: 1700000000002 })]);
+    const withStep = await migrate([
+      CreateCatalog1700000000000,
+      SeedCatalog1700000000001,
+      realignSequencesMigration({ timestamp: 1700000000002 }),
+    ]);
     expect((await withStep.runMigrations()).map((m) => m.name)).toEqual(['RealignSequences1700000000002']);
     // Inside the migration transaction TypeORM opened: seqsync sent no BEGIN/COMMIT, and one LOCK for both tables.
     expect(log.count(/^START TRANSACTION$/)).toBe(1);
@@ -68,7 +72,8 @@ describe('realignSequencesMigration on PostgreSQL', () => {
 
   it('is named for the timestamp TypeORM orders migrations by; the default sorts after every migration', () => {
     expect(new (realignSequencesMigration({ timestamp: 1700000000002 }))().name).toBe('RealignSequences1700000000002');
-    expect(new (realignSequencesMigration({ name: 'RealignAfterImport', timestamp: 1712345678901 }))().name).toBe('RealignAfterImport1712345678901');
+    expect(new (realignSequencesMigration({ name: 'RealignAfterImport', timestamp: 1712345678901 }))().name)
+      .toBe('RealignAfterImport1712345678901');
     expect(new (realignSequencesMigration())().name).toBe('RealignSequences9999999999999');
   });
 

@@ -125,7 +125,12 @@ describe('RealignSequencesSubscriber on PostgreSQL', () => {
   });
 
   it('registered as the plain class in subscribers: [...], it realigns the same way', async () => {
-    const plain = await new DataSource({ type: 'postgres', url: db.url, entities: [Author], subscribers: [RealignSequencesSubscriber] }).initialize();
+    const plain = await new DataSource({
+      type: 'postgres',
+      url: db.url,
+      entities: [Author],
+      subscribers: [RealignSequencesSubscriber],
+    }).initialize();
     try {
       await plain.createQueryBuilder().insert().into(Author, ['id', 'name']).values(authorRows(1, 12)).execute();
       expect((await plain.getRepository(Author).save({ name: 'next' })).id).toBe(13);

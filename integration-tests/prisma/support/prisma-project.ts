@@ -73,7 +73,11 @@ export interface ProjectOptions {
  * Copies a committed Prisma project into a gitignored folder of its own (suites run in parallel), and
  * runs the real `prisma generate` there — the Prisma client and seqsync's generator both write into it.
  */
-export async function preparePrismaProject(label: string, database: { url: string } | null, options: ProjectOptions = {}): Promise<PrismaProject> {
+export async function preparePrismaProject(
+  label: string,
+  database: { url: string } | null,
+  options: ProjectOptions = {},
+): Promise<PrismaProject> {
   const template = join(PRISMA_TESTS, options.template ?? 'project');
   const adapter = options.adapter ?? ((url: string) => new PrismaPg({ connectionString: url }));
   const dir = join(PRISMA_TESTS, 'generated', `${label}-${randomBytes(4).toString('hex')}`);
@@ -145,7 +149,10 @@ export async function resetTables(db: TestDatabase): Promise<void> {
  * `<table>_pkey` with SQLSTATE 23505 on PostgreSQL, `PRIMARY` with error 1062 on MySQL/MariaDB.
  */
 export async function expectDuplicateKey(insert: Promise<unknown>, constraint: string, originalCode = '23505'): Promise<void> {
-  const error = await insert.then(() => null, (caught: unknown) => caught as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } } });
+  const error = await insert.then(() => null, (caught: unknown) => caught as {
+    code?: string;
+    meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: { index?: string } } } };
+  });
   expect(error).not.toBeNull();
   expect(error!.code).toBe('P2002');
   expect(error!.meta?.driverAdapterError?.cause?.originalCode).toBe(originalCode);

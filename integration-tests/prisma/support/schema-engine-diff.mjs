@@ -9,7 +9,10 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const enginePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
 const bindings = await import(enginePath);
-const { instance } = await WebAssembly.instantiate(readFileSync(enginePath.replace(/\.js$/, '.wasm')), { './schema_engine_bg.js': bindings });
+const { instance } = await WebAssembly.instantiate(
+  readFileSync(enginePath.replace(/\.js$/, '.wasm')),
+  { './schema_engine_bg.js': bindings },
+);
 bindings.__wbg_set_wasm(instance.exports);
 instance.exports.__wbindgen_start?.();
 // The engine reports Rust panics through this global before it traps.

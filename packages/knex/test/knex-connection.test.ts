@@ -20,7 +20,8 @@ describe('knex client detection', () => {
   it.each([
     ['mysql', 'MySQL/MariaDB through the mysql driver (knex client "mysql") is not supported: use knex\'s "mysql2" client'],
     ['sqlite3', 'SQLite through the sqlite3 driver (knex client "sqlite3") is not supported: use knex\'s "better-sqlite3" client'],
-  ])('knex client %s: UNSUPPORTED_DATABASE naming the client to use, from realign, check, the migration and the seed step', async (client, message) => {
+  ])('knex client %s: UNSUPPORTED_DATABASE naming the client to use, '
+    + 'from realign, check, the migration and the seed step', async (client, message) => {
     const knex = knexFor(client);
     const expected = { name: 'SeqsyncError', code: 'UNSUPPORTED_DATABASE', message };
     await expect(realignSequences(knex)).rejects.toMatchObject(expected);
@@ -31,7 +32,8 @@ describe('knex client detection', () => {
 
   it('knex client pgnative: UNSUPPORTED_DATABASE naming the pg client to use', async () => {
     await expect(realignSequences(knexFor('pgnative'))).rejects.toMatchObject({
-      code: 'UNSUPPORTED_DATABASE', message: 'PostgreSQL through pg-native (knex client "pgnative") is not supported: use knex\'s "pg" client',
+      code: 'UNSUPPORTED_DATABASE',
+      message: 'PostgreSQL through pg-native (knex client "pgnative") is not supported: use knex\'s "pg" client',
     });
   });
 
@@ -42,7 +44,8 @@ describe('knex client detection', () => {
     await expect(realignSequences(knexFor(client))).rejects.toMatchObject({ code: 'UNSUPPORTED_DATABASE', message });
   });
 
-  it.each(['pg', 'mysql2', 'better-sqlite3'])('the %s client gets past detection and only then needs a connection (knex\'s own error, not seqsync\'s)', async (client) => {
+  it.each(['pg', 'mysql2', 'better-sqlite3'])('the %s client gets past detection and only then needs a connection '
+    + '(knex\'s own error, not seqsync\'s)', async (client) => {
     const error = await realignSequences(knexFor(client)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect((error as { name: string }).name).not.toBe('SeqsyncError');

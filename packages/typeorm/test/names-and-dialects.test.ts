@@ -29,7 +29,11 @@ describe('tableNameOf', () => {
 
 describe('TypeORM driver types', () => {
   /** Shaped like a DataSource; never initialized, so any query would fail with another error than the one asserted. */
-  const declaring = (type: string) => ({ options: { type }, entityMetadatas: [], createQueryRunner: () => { throw new Error('no query expected'); } }) as unknown as DataSourceType;
+  const declaring = (type: string) => ({
+    options: { type },
+    entityMetadatas: [],
+    createQueryRunner: () => { throw new Error('no query expected'); },
+  }) as unknown as DataSourceType;
 
   it.each([
     ['mssql', 'SQL Server ("mssql") is not supported: seqsync realigns PostgreSQL, MySQL/MariaDB and SQLite'],
@@ -53,7 +57,10 @@ describe('TypeORM driver types', () => {
       await dataSource.createQueryBuilder().insert().into(Ticket, ['id', 'title'])
         .values([1, 2, 3].map((id) => ({ id, title: `t${id}` }))).execute();
       const report = await checkSequences(dataSource);
-      return { dialect: report.dialect, sequences: report.sequences.map((s) => ({ table: s.uses[0].table, dataMax: s.dataMax, nextValueAfter: s.nextValueAfter })) };
+      return {
+        dialect: report.dialect,
+        sequences: report.sequences.map((s) => ({ table: s.uses[0].table, dataMax: s.dataMax, nextValueAfter: s.nextValueAfter })),
+      };
     } finally {
       await dataSource.destroy();
     }
@@ -82,7 +89,8 @@ describe('TypeORM driver types', () => {
   it('driver better-sqlite3: core\'s sqlite dialect reads the ticket counter', async () => {
     const file = createSqliteFile('typeorm_dialect');
     try {
-      expect(await checkAfterExplicitIds({ type: 'better-sqlite3', database: file.path })).toEqual({ dialect: 'sqlite', sequences: expectedTicket });
+      expect(await checkAfterExplicitIds({ type: 'better-sqlite3', database: file.path }))
+        .toEqual({ dialect: 'sqlite', sequences: expectedTicket });
     } finally {
       file.remove();
     }
