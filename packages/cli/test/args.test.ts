@@ -2,8 +2,21 @@ import { parseArgs, UsageError } from '../src/args';
 
 describe('parseArgs', () => {
   it('reads repeated and inline options', () => {
-    expect(parseArgs(['realign', '--url=postgres://x/db', '--schema', 'a', '--schema=b', '--table', 'public.User', '--exclude', 'x', '--reset', '--dry-run', '--lock-timeout', '250', '--json']))
-      .toEqual({ command: 'realign', url: 'postgres://x/db', schemas: ['a', 'b'], tables: ['public.User'], exclude: ['x'], reset: true, dryRun: true, json: true, lockTimeoutMs: 250 });
+    expect(parseArgs([
+      'realign', '--url=postgres://x/db', '--schema', 'a', '--schema=b', '--table', 'public.User', '--exclude', 'x', '--reset', '--dry-run',
+      '--lock-timeout', '250', '--json',
+    ]))
+      .toEqual({
+        command: 'realign',
+        url: 'postgres://x/db',
+        schemas: ['a', 'b'],
+        tables: ['public.User'],
+        exclude: ['x'],
+        reset: true,
+        dryRun: true,
+        json: true,
+        lockTimeoutMs: 250,
+      });
   });
 
   it.each([

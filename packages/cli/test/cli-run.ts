@@ -5,7 +5,9 @@ const BIN = cliBin();
 
 function cliBin(): string {
   const bin = process.env.SEQSYNC_CLI_BIN;
-  if (bin === undefined) throw new Error('SEQSYNC_CLI_BIN is not set: run the CLI tests through jest, whose global setup builds the binary');
+  if (bin === undefined) {
+    throw new Error('SEQSYNC_CLI_BIN is not set: run the CLI tests through jest, whose global setup builds the binary');
+  }
   return bin;
 }
 

@@ -42,11 +42,15 @@ describe('seqsync CLI on MariaDB', () => {
     expect(clean.stdout).toContain('All 2 sequences are clear of their data.');
     const reset = seqsync(['realign', '--reset', '--json', '--url', url, '--table', 'orders']);
     expect(reset.code).toBe(0);
-    expect(JSON.parse(reset.stdout).sequences[0]).toMatchObject({ sequence: 'orders', action: 'reset', nextValueBefore: '51', nextValueAfter: '1' });
+    expect(JSON.parse(reset.stdout).sequences[0])
+      .toMatchObject({ sequence: 'orders', action: 'reset', nextValueBefore: '51', nextValueAfter: '1' });
   });
 
   it.each([
-    [['check', '--url', 'mysql://root@127.0.0.1:3306/seqsync_no_such_database'], /^seqsync: cannot connect to MySQL\/MariaDB: Unknown database 'seqsync_no_such_database'$/],
+    [
+      ['check', '--url', 'mysql://root@127.0.0.1:3306/seqsync_no_such_database'],
+      /^seqsync: cannot connect to MySQL\/MariaDB: Unknown database 'seqsync_no_such_database'$/,
+    ],
     [['check', '--url', 'mysql://root@127.0.0.1:1/x'], /^seqsync: cannot connect to MySQL\/MariaDB: .*ECONNREFUSED/],
     [['realign', '--table', 'nope'], /^seqsync: unknown table "nope": no such table in the database$/],
   ])('%j exits 2 with one line on stderr and changes nothing', async (args, expected) => {

@@ -10,7 +10,8 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
   let db: TestDatabase;
   /** Every sequence's stored state, to show a failed run moved none of them. */
   const snapshot = async (): Promise<string[]> =>
-    (await db.sql<{ s: string }>(`SELECT c.relname || ' ' || query_to_xml(format('SELECT last_value, is_called FROM %s', c.oid::regclass), false, true, '')::text AS s
+    (await db.sql<{ s: string }>('SELECT c.relname || \' \' || '
+      + `query_to_xml(format('SELECT last_value, is_called FROM %s', c.oid::regclass), false, true, '')::text AS s
       FROM pg_class c WHERE c.relkind = 'S' ORDER BY 1`)).map((r) => r.s.replace(/\s+/g, ''));
 
   beforeAll(async () => {
@@ -29,11 +30,20 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
 
   it.each([
     ['not a url', 'seqsync: malformed database URL "not a url": expected e.g. postgres://user@host:5432/database'],
-    ['postgres://u:pw@127.0.0.1:99999/x', 'seqsync: malformed database URL "postgres://u:***@127.0.0.1:99999/x": expected e.g. postgres://user@host:5432/database'],
-    ['postgres://u:p w@[::1/x', 'seqsync: malformed database URL "postgres://u:***@[::1/x": expected e.g. postgres://user@host:5432/database'],
+    [
+      'postgres://u:pw@127.0.0.1:99999/x',
+      'seqsync: malformed database URL "postgres://u:***@127.0.0.1:99999/x": expected e.g. postgres://user@host:5432/database',
+    ],
+    [
+      'postgres://u:p w@[::1/x',
+      'seqsync: malformed database URL "postgres://u:***@[::1/x": expected e.g. postgres://user@host:5432/database',
+    ],
     ['http://127.0.0.1/x', /^seqsync: unsupported database "http:": expected a postgres:\/\/.* URL$/],
     ['postgresql://postgres@127.0.0.1:1/x', /^seqsync: cannot connect to PostgreSQL: .*ECONNREFUSED/],
-    ['postgres://postgres@127.0.0.1:5432/no_such_db_\nsecond line', /^seqsync: cannot connect to PostgreSQL: database "no_such_db_second line" does not exist$/],
+    [
+      'postgres://postgres@127.0.0.1:5432/no_such_db_\nsecond line',
+      /^seqsync: cannot connect to PostgreSQL: database "no_such_db_second line" does not exist$/,
+    ],
   ])('--url %j exits 2 with one line', async (url, expected) => {
     const before = await snapshot();
     await expectCleanFailure(seqsync(['realign', '--url', url]), expected, before);
@@ -56,7 +66,10 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
     [['realign', '--lock-timeout', '0'], 'seqsync: option --lock-timeout needs a whole number of milliseconds ≥ 1, got "0"'],
     [['realign', '--lock-timeout', '-5'], 'seqsync: option --lock-timeout needs a whole number of milliseconds ≥ 1, got "-5"'],
     [['realign', '--lock-timeout', '1e3'], 'seqsync: option --lock-timeout needs a whole number of milliseconds ≥ 1, got "1e3"'],
-    [['realign', '--lock-timeout', '99999999999'], 'seqsync: option --lock-timeout needs a whole number of milliseconds ≥ 1, got "99999999999"'],
+    [
+      ['realign', '--lock-timeout', '99999999999'],
+      'seqsync: option --lock-timeout needs a whole number of milliseconds ≥ 1, got "99999999999"',
+    ],
     [['realign', 'User'], 'seqsync: unexpected argument "User" for "seqsync realign" (see seqsync realign --help)'],
     [['realign', '--table'], 'seqsync: option --table needs a value'],
   ])('%j exits 2 with one line and changes nothing', async (args, expected) => {
@@ -100,8 +113,8 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
       const started = Date.now();
       const result = await seqsyncAsync(['realign', '--url', db.url, '--lock-timeout', '300']);
       expect(Date.now() - started).toBeLessThan(10_000);
-      await expectCleanFailure(result,
-        /^seqsync: lock timeout after 300 ms waiting for table "public"\."User" \(RowExclusiveLock held by pid \d+\); nothing in this batch was changed$/, before);
+      await expectCleanFailure(result, new RegExp('^seqsync: lock timeout after 300 ms waiting for table "public"\\."User" '
+        + '\\(RowExclusiveLock held by pid \\d+\\); nothing in this batch was changed$'), before);
     } finally {
       await blocker.query('ROLLBACK');
       await blocker.end();

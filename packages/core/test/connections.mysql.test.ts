@@ -21,26 +21,36 @@ describe('identifiers, batching and connections on MariaDB', () => {
     await db.sql('CREATE TABLE canary (id INT)');
     for (const [index, name] of HOSTILE.entries()) {
       const sequence = quoteIdent(`${name} seq`);
-      await db.sql(`CREATE SEQUENCE ${sequence} NOCACHE; CREATE TABLE ${quoteIdent(name)} (${quoteIdent(`${name} id`)} INT PRIMARY KEY DEFAULT NEXT VALUE FOR ${sequence});
+      await db.sql(`CREATE SEQUENCE ${sequence} NOCACHE; `
+        + `CREATE TABLE ${quoteIdent(name)} (${quoteIdent(`${name} id`)} INT PRIMARY KEY DEFAULT NEXT VALUE FOR ${sequence});
         INSERT INTO ${quoteIdent(name)} VALUES (${100 + index});
-        CREATE TABLE ${quoteIdent(`${name} ai`)} (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO ${quoteIdent(`${name} ai`)} VALUES (${500 + index}); DELETE FROM ${quoteIdent(`${name} ai`)};`);
+        CREATE TABLE ${quoteIdent(`${name} ai`)} (id INT AUTO_INCREMENT PRIMARY KEY); `
+        + `INSERT INTO ${quoteIdent(`${name} ai`)} VALUES (${500 + index}); DELETE FROM ${quoteIdent(`${name} ai`)};`);
     }
     const report = await realign(db.url, { mode: 'reset' });
     for (const [index, name] of HOSTILE.entries()) {
-      expect(report.sequences.find((s) => s.sequence === `${name} seq`)).toMatchObject({ action: 'advanced', nextValueAfter: BigInt(101 + index) });
+      expect(report.sequences.find((s) => s.sequence === `${name} seq`))
+        .toMatchObject({ action: 'advanced', nextValueAfter: BigInt(101 + index) });
       expect(report.sequences.find((s) => s.sequence === `${name} ai`)).toMatchObject({ action: 'reset', nextValueAfter: 1n });
       expect(await nextId(db, quoteIdent(name), quoteIdent(`${name} id`))).toBe(101 + index);
       expect(await nextId(db, quoteIdent(`${name} ai`))).toBe(1);
     }
     expect(await db.sql('SELECT count(*) AS n FROM canary')).toEqual([{ n: 0 }]);
-    expect(await db.sql(`SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'canary'`, [db.name])).toHaveLength(1);
+    expect(await db.sql(
+      `SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'canary'`,
+      [db.name],
+    )).toHaveLength(1);
   });
 
   it('check takes 2 round trips and realign 3, for 5 tables and for 300 alike', async () => {
     const drift = async (from: number, to: number) => {
       const statements: string[] = [];
       for (let i = from; i <= to; i += 1) {
-        statements.push(`CREATE SEQUENCE s${i} NOCACHE`, `CREATE TABLE t${i} (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s${i})`, `INSERT INTO t${i} VALUES (${i * 10})`);
+        statements.push(
+          `CREATE SEQUENCE s${i} NOCACHE`,
+          `CREATE TABLE t${i} (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s${i})`,
+          `INSERT INTO t${i} VALUES (${i * 10})`,
+        );
       }
       await db.sql(statements.join(';\n'));
     };
@@ -61,7 +71,8 @@ describe('identifiers, batching and connections on MariaDB', () => {
     try {
       const setup = async (from: number, to: number) => {
         for (let i = from; i <= to; i += 1) {
-          await db.sql(`CREATE TABLE IF NOT EXISTS p${i} (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO p${i} VALUES (${i}); DELETE FROM p${i}`);
+          await db.sql(`CREATE TABLE IF NOT EXISTS p${i} (id INT AUTO_INCREMENT PRIMARY KEY); `
+            + `INSERT INTO p${i} VALUES (${i}); DELETE FROM p${i}`);
         }
       };
       await setup(1, 3);
@@ -94,7 +105,8 @@ describe('identifiers, batching and connections on MariaDB', () => {
     }
   });
 
-  it('inside a transaction the caller owns: SETVAL without START/COMMIT of ours; a reset that needs DDL is refused with nothing changed', async () => {
+  it('inside a transaction the caller owns: SETVAL without START/COMMIT of ours; '
+    + 'a reset that needs DDL is refused with nothing changed', async () => {
     await db.sql(`CREATE SEQUENCE s NOCACHE; CREATE TABLE t (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s);
       CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO a VALUES (50); DELETE FROM a;`);
     await db.connection.query('START TRANSACTION');
@@ -119,13 +131,17 @@ describe('identifiers, batching and connections on MariaDB', () => {
   });
 
   it('a writer holding a row lock past the data makes realign time out naming the table, with nothing changed', async () => {
-    await db.sql('CREATE SEQUENCE s NOCACHE; CREATE TABLE items (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s); INSERT INTO items VALUES (5);');
+    await db.sql('CREATE SEQUENCE s NOCACHE; CREATE TABLE items (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s); '
+      + 'INSERT INTO items VALUES (5);');
     const writer = await createMysqlWriter(db.url);
     try {
       await writer.query('START TRANSACTION');
       await writer.query('INSERT INTO items VALUES (8)');
       const error = await realign(db.url, { lockTimeoutMs: 1000 }).catch((caught: unknown) => caught);
-      expect(error).toMatchObject({ code: 'LOCK_TIMEOUT', message: expect.stringContaining(`lock timeout after 1000 ms waiting for table \`${db.name}\`.\`items\``) });
+      expect(error).toMatchObject({
+        code: 'LOCK_TIMEOUT',
+        message: expect.stringContaining(`lock timeout after 1000 ms waiting for table \`${db.name}\`.\`items\``),
+      });
       await writer.query('ROLLBACK');
     } finally {
       await writer.end();

@@ -30,7 +30,10 @@ describe('hostile identifiers on PostgreSQL', () => {
   afterAll(() => db.drop());
 
   it('realigns every sequence to exactly one past its data', async () => {
-    const report = await realign(db.url, { tables: HOSTILE.map((name, index) => (index % 2 === 0 ? quoteIdent(name) : `${quoteIdent('sch"; DROP TABLE canary; --')}.${quoteIdent(name)}`)) });
+    const report = await realign(db.url, {
+      tables: HOSTILE.map((name, index) =>
+        (index % 2 === 0 ? quoteIdent(name) : `${quoteIdent('sch"; DROP TABLE canary; --')}.${quoteIdent(name)}`)),
+    });
     expect(report.sequences).toHaveLength(HOSTILE.length);
     for (const [index, name] of HOSTILE.entries()) {
       const sequence = report.sequences.find((s) => s.uses[0].table === name);
@@ -39,7 +42,8 @@ describe('hostile identifiers on PostgreSQL', () => {
     for (const [index, name] of HOSTILE.entries()) {
       const schema = index % 2 === 0 ? 'public' : 'sch"; DROP TABLE canary; --';
       const column = quoteIdent(`${name} id`.slice(0, 63));
-      const [row] = await db.sql<{ id: number }>(`INSERT INTO ${quoteIdent(schema)}.${quoteIdent(name)} DEFAULT VALUES RETURNING ${column} AS id`);
+      const [row] = await db.sql<{ id: number }>(
+        `INSERT INTO ${quoteIdent(schema)}.${quoteIdent(name)} DEFAULT VALUES RETURNING ${column} AS id`);
       expect(row.id).toBe(101 + index);
     }
     expect(await db.sql(`SELECT count(*)::int AS n FROM canary`)).toEqual([{ n: 0 }]);

@@ -18,7 +18,8 @@ describe('a lock timeout in a later MariaDB batch', () => {
 
   it('reports the two batches that committed; their sequences moved, the locked one did not', async () => {
     await db.sql(['a', 'b', 'c'].map((t) =>
-      `CREATE SEQUENCE ${t}_seq NOCACHE; CREATE TABLE ${t} (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR ${t}_seq); INSERT INTO ${t} VALUES (5);`).join(' '));
+      `CREATE SEQUENCE ${t}_seq NOCACHE; CREATE TABLE ${t} (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR ${t}_seq); `
+      + `INSERT INTO ${t} VALUES (5);`).join(' '));
     const writer = await createConnection({ uri: db.url });
     try {
       // An insert past the data holds the next-key lock the third batch's FOR UPDATE needs.

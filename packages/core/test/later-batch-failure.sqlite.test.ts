@@ -18,7 +18,8 @@ describe('a lock timeout in a later SQLite batch', () => {
     try {
       // Once the first batch has committed, another connection takes the database's write lock and keeps it.
       const onProgress = (done: number) => { if (done === 1) other.exec('BEGIN IMMEDIATE'); };
-      const error = await realign(file.url, { batchSize: 1, lockTimeoutMs: 200, onProgress }).catch((caught: unknown) => caught as SeqsyncError);
+      const error = await realign(file.url, { batchSize: 1, lockTimeoutMs: 200, onProgress })
+        .catch((caught: unknown) => caught as SeqsyncError);
       expect(error).toMatchObject({ code: 'LOCK_TIMEOUT', committedBatches: 1, message: expect.stringContaining('"main"."b"') });
       other.exec('ROLLBACK');
     } finally {

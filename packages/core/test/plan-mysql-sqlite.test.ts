@@ -7,10 +7,16 @@ import { createTableKeywords, quoteIdent as quoteSqlite } from '../src/dialects/
 
 const STEP = { increment: 1n, offset: 1n };
 const autoIncrement = (name = 'orders', dataType = 'int', unsigned = false): MysqlCounter => ({
-  kind: 'auto_increment', schema: 'app', name, uses: [{ schema: 'app', table: name, column: 'id', kind: 'auto_increment', dataType, unsigned }],
+  kind: 'auto_increment',
+  schema: 'app',
+  name,
+  uses: [{ schema: 'app', table: name, column: 'id', kind: 'auto_increment', dataType, unsigned }],
 });
 const sequence = (name = 'seq'): MysqlCounter => ({
-  kind: 'sequence', schema: 'app', name, uses: [{ schema: 'app', table: 't', column: 'id', kind: 'default', dataType: 'bigint', unsigned: false }],
+  kind: 'sequence',
+  schema: 'app',
+  name,
+  uses: [{ schema: 'app', table: 't', column: 'id', kind: 'default', dataType: 'bigint', unsigned: false }],
 });
 const sequenceState = (nextNotCached: bigint, cacheSize: bigint, dataMax: bigint | null): SequenceState => ({
   kind: 'sequence', nextNotCached, cacheSize, cycle: false, dataMax, dataMin: dataMax === null ? null : 1n,
@@ -25,18 +31,32 @@ describe('MySQL/MariaDB planning', () => {
     ['reset compacts AUTO_INCREMENT to MAX+1 with ALTER TABLE', 'reset', 1001n, 3n, 'reset', 4n, 'alter_auto_increment'],
     ['reset on an empty table goes back to 1', 'reset', 7n, null, 'reset', 1n, 'alter_auto_increment'],
   ] as const)('%s', (_name, mode, counterValue, dataMax, action, after, write) => {
-    const step = planCounter(autoIncrement(), { kind: 'auto_increment', nextValue: counterValue, dataMax, dataMin: dataMax === null ? null : 1n }, mode, STEP);
+    const step = planCounter(
+      autoIncrement(),
+      { kind: 'auto_increment', nextValue: counterValue, dataMax, dataMin: dataMax === null ? null : 1n },
+      mode,
+      STEP,
+    );
     expect({ action: step.report.action, after: step.report.nextValueAfter, write: step.write }).toEqual({ action, after, write });
   });
 
   it.each([
     ['an exact sequence behind the data moves forward with SETVAL', 'advance', sequenceState(1n, 0n, 3n), 'advanced', 4n, 'setval', true],
     ['an unused cached sequence is exact (stored value = START)', 'advance', sequenceState(1n, 1000n, 3n), 'advanced', 4n, 'setval', true],
-    ['cached, data inside the block: realign tries SETVAL, check does not call it behind', 'advance', sequenceState(1001n, 1000n, 3n), 'advanced', 4n, 'setval', false],
+    [
+      'cached, data inside the block: realign tries SETVAL, check does not call it behind',
+      'advance', sequenceState(1001n, 1000n, 3n), 'advanced', 4n, 'setval', false,
+    ],
     ['cached, data past the whole block: surely behind', 'advance', sequenceState(1001n, 1000n, 2000n), 'advanced', 2001n, 'setval', true],
     ['cached, data below the block: clear', 'advance', sequenceState(3001n, 1000n, 5n), 'unchanged', 2001n, null, false],
-    ['reset of an exact sequence backwards needs ALTER SEQUENCE RESTART', 'reset', sequenceState(900n, 0n, 3n), 'reset', 4n, 'restart', false],
-    ['reset from a cached position below the target moves forward with SETVAL', 'reset', sequenceState(1001n, 1000n, 5000n), 'advanced', 5001n, 'setval', true],
+    [
+      'reset of an exact sequence backwards needs ALTER SEQUENCE RESTART',
+      'reset', sequenceState(900n, 0n, 3n), 'reset', 4n, 'restart', false,
+    ],
+    [
+      'reset from a cached position below the target moves forward with SETVAL',
+      'reset', sequenceState(1001n, 1000n, 5000n), 'advanced', 5001n, 'setval', true,
+    ],
     ['reset from a cached position always pins it with RESTART', 'reset', sequenceState(1001n, 1000n, 3n), 'reset', 4n, 'restart', false],
   ] as const)('%s', (_name, mode, state, action, after, write, behind) => {
     const step = planCounter(sequence(), state, mode, STEP);
@@ -52,9 +72,13 @@ describe('MySQL/MariaDB planning', () => {
 
   it('writes every SETVAL in one statement and each DDL with quoted names', () => {
     const odd = sequence('we`ird; --');
-    const steps = [planCounter(sequence(), sequenceState(1n, 0n, 9n), 'advance', STEP), planCounter(odd, sequenceState(1n, 0n, 4n), 'advance', STEP),
-      planCounter(autoIncrement('o`k'), { kind: 'auto_increment', nextValue: 50n, dataMax: 2n, dataMin: 1n }, 'reset', STEP)];
-    expect(setvalStatement(steps)).toBe("SET @seqsync_setval = CONCAT_WS(',', IFNULL(SETVAL(`app`.`seq`, 10, 0), '-'), IFNULL(SETVAL(`app`.`we``ird; --`, 5, 0), '-'))");
+    const steps = [
+      planCounter(sequence(), sequenceState(1n, 0n, 9n), 'advance', STEP),
+      planCounter(odd, sequenceState(1n, 0n, 4n), 'advance', STEP),
+      planCounter(autoIncrement('o`k'), { kind: 'auto_increment', nextValue: 50n, dataMax: 2n, dataMin: 1n }, 'reset', STEP),
+    ];
+    expect(setvalStatement(steps)).toBe("SET @seqsync_setval = CONCAT_WS(',', IFNULL(SETVAL(`app`.`seq`, 10, 0), '-'), "
+      + "IFNULL(SETVAL(`app`.`we``ird; --`, 5, 0), '-'))");
     expect(ddlStatements(steps)).toEqual(['ALTER TABLE `app`.`o``k` AUTO_INCREMENT = 3']);
   });
 
@@ -94,7 +118,11 @@ describe('SQLite planning', () => {
     ['reset on an empty table stores 0', 'reset', 100n, null, 'reset', 1n, 0n],
   ] as const)('%s', (_name, mode, sequenceValue, dataMax, action, after, stored) => {
     const step = planSqliteCounter(table(), { sequenceValue, dataMax, dataMin: dataMax === null ? null : 1n }, mode);
-    expect({ action: step.report.action, after: step.report.nextValueAfter, stored: step.newNextValue === null ? null : step.newNextValue - 1n }).toEqual({ action, after, stored });
+    expect({
+      action: step.report.action,
+      after: step.report.nextValueAfter,
+      stored: step.newNextValue === null ? null : step.newNextValue - 1n,
+    }).toEqual({ action, after, stored });
   });
 
   it('never plans a write for a rowid table', () => {
@@ -118,7 +146,10 @@ describe('SQLite planning', () => {
     ['CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT)', { autoincrement: true, withoutRowid: false }],
     ['CREATE TABLE t (id integer primary key autoincrement, x)', { autoincrement: true, withoutRowid: false }],
     ['CREATE TABLE t (id INTEGER PRIMARY KEY, "autoincrement" TEXT) -- AUTOINCREMENT', { autoincrement: false, withoutRowid: false }],
-    ["CREATE TABLE t (id INTEGER PRIMARY KEY, note DEFAULT 'AUTOINCREMENT' /* AUTOINCREMENT */)", { autoincrement: false, withoutRowid: false }],
+    [
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, note DEFAULT 'AUTOINCREMENT' /* AUTOINCREMENT */)",
+      { autoincrement: false, withoutRowid: false },
+    ],
     ['CREATE TABLE t (id INTEGER PRIMARY KEY) WITHOUT ROWID', { autoincrement: false, withoutRowid: true }],
   ])('reads the key keywords of %s', (sql, expected) => {
     expect(createTableKeywords(sql)).toEqual(expected);

@@ -6,11 +6,27 @@ function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
     oid: '100', schema: 'public', name: 'User_id_seq',
     shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2147483647n },
     cycle: false, canRead: true, canUpdate: true,
-    uses: [{ schema: 'public', table: 'User', column: 'id', kind: 'owned', tableOid: '200', attnum: 1, columnType: 'integer', lockWeight: 2, canReadTable: true, canLockTable: true }],
+    uses: [{
+      schema: 'public',
+      table: 'User',
+      column: 'id',
+      kind: 'owned',
+      tableOid: '200',
+      attnum: 1,
+      columnType: 'integer',
+      lockWeight: 2,
+      canReadTable: true,
+      canLockTable: true,
+    }],
     ...overrides,
   };
 }
-const state = (lastValue: bigint, isCalled: boolean, dataMax: bigint | null, dataMin: bigint | null = dataMax === null ? null : 1n): PostgresLiveState =>
+const state = (
+  lastValue: bigint,
+  isCalled: boolean,
+  dataMax: bigint | null,
+  dataMin: bigint | null = dataMax === null ? null : 1n,
+): PostgresLiveState =>
   ({ lastValue, isCalled, dataMax, dataMin });
 
 describe('planCounter', () => {
@@ -31,7 +47,11 @@ describe('planCounter', () => {
   });
 
   it('skips an exhausted sequence with the reason instead of setting an invalid value', () => {
-    const step = planCounter(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }), state(1n, false, 32767n), 'advance');
+    const step = planCounter(
+      sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }),
+      state(1n, false, 32767n),
+      'advance',
+    );
     expect(step.report.action).toBe('skipped');
     expect(step.report.reason).toMatch(/exhausted/);
     expect(step.report.exhaustionPercent).toBe(100);
@@ -46,7 +66,11 @@ describe('planCounter', () => {
   });
 
   it('warns at 75 % of an integer column even when the sequence is bigint', () => {
-    const step = planCounter(sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }), state(1n, false, 2000000000n), 'advance');
+    const step = planCounter(
+      sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }),
+      state(1n, false, 2000000000n),
+      'advance',
+    );
     expect(step.report.nextValueAfter).toBe(2000000001n);
     expect(step.report.exhaustionWarning).toBe(true);
     expect(step.report.exhaustionPercent).toBeCloseTo(93.13, 2);
@@ -67,7 +91,10 @@ describe('SQL built by the plan', () => {
   });
 
   it('advance never sets a value below the sequence\'s own next value at the moment of writing', () => {
-    const steps = [planCounter(sequence(), state(1n, false, 10n), 'advance'), planCounter(sequence({ name: 'still' }), state(100n, true, 4n), 'advance')];
+    const steps = [
+      planCounter(sequence(), state(1n, false, 10n), 'advance'),
+      planCounter(sequence({ name: 'still' }), state(100n, true, 4n), 'advance'),
+    ];
     expect(setvalStatement(steps, 'advance')).toBe(
       'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
       '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
@@ -82,7 +109,9 @@ describe('SQL built by the plan', () => {
   });
 
   it('locks each table once, sorted, in a mode that blocks writers only', () => {
-    const a = sequence({ uses: [{ ...sequence().uses[0], schema: 'z', table: 'b' }, { ...sequence().uses[0], schema: 'a', table: 'Q"x' }] });
+    const a = sequence({
+      uses: [{ ...sequence().uses[0], schema: 'z', table: 'b' }, { ...sequence().uses[0], schema: 'a', table: 'Q"x' }],
+    });
     const b = sequence({ uses: [{ ...sequence().uses[0], schema: 'z', table: 'b' }] });
     expect(lockStatement([a, b])).toBe('LOCK TABLE "a"."Q""x", "z"."b" IN SHARE ROW EXCLUSIVE MODE');
   });

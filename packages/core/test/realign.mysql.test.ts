@@ -89,7 +89,8 @@ describe('realign on MariaDB', () => {
     expect((await realign(db.url)).sequences[0]).toMatchObject({ action: 'unchanged', nextValueBefore: 100n, nextValueAfter: 100n });
     // START 100: the progression starts there, so reset lands on START, not on MAX+1.
     expect((await realign(db.url, { mode: 'reset' })).sequences[0]).toMatchObject({ action: 'unchanged', nextValueAfter: 100n });
-    await db.sql(`CREATE SEQUENCE s2 NOCACHE; CREATE TABLE t2 (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s2); ALTER SEQUENCE s2 RESTART WITH 900;
+    await db.sql('CREATE SEQUENCE s2 NOCACHE; CREATE TABLE t2 (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s2); '
+      + `ALTER SEQUENCE s2 RESTART WITH 900;
       INSERT INTO t2 VALUES (1), (2), (3);`);
     const reset = await realign(db.url, { mode: 'reset', tables: ['t2'] });
     expect(reset.sequences[0]).toMatchObject({ sequence: 's2', action: 'reset', nextValueBefore: 900n, nextValueAfter: 4n });
@@ -122,7 +123,8 @@ describe('realign on MariaDB', () => {
   });
 
   it('a sequence whose next value would not fit the column is skipped as exhausted instead of set', async () => {
-    await db.sql(`CREATE SEQUENCE tiny_seq NOCACHE; CREATE TABLE tiny (id TINYINT PRIMARY KEY DEFAULT NEXT VALUE FOR tiny_seq); INSERT INTO tiny VALUES (127);`);
+    await db.sql('CREATE SEQUENCE tiny_seq NOCACHE; CREATE TABLE tiny (id TINYINT PRIMARY KEY DEFAULT NEXT VALUE FOR tiny_seq); '
+      + 'INSERT INTO tiny VALUES (127);');
     const report = await realign(db.url);
     expect(report.sequences[0]).toMatchObject({ action: 'skipped', exhaustionPercent: 100, nextValueAfter: 1n });
     expect(report.sequences[0].reason).toMatch(/exhausted: data max is 127, the next value 128 lies outside the usable range 1\.\.127/);
@@ -135,8 +137,10 @@ describe('realign on MariaDB', () => {
     expect((await check(db.url, { tables: ['two'] })).sequences.map((s) => s.sequence)).toEqual(['two']);
     expect((await check(db.url, { exclude: ['one'] })).sequences.map((s) => s.sequence)).toEqual(['two']);
     expect((await check(db.url, { tables: ['plain', 'one'] })).tablesWithoutSequence).toEqual([`${db.name}.plain`]);
-    await expect(check(db.url, { tables: ['One'] })).rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown table "One": no such table in the database' });
-    await expect(realign(db.url, { exclude: ['one', 'Two'] })).rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown excluded table "Two": no such table in the database' });
+    await expect(check(db.url, { tables: ['One'] }))
+      .rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown table "One": no such table in the database' });
+    await expect(realign(db.url, { exclude: ['one', 'Two'] }))
+      .rejects.toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown excluded table "Two": no such table in the database' });
     await expect(check(db.url, { schemas: ['no_such_db'] })).rejects.toMatchObject({ code: 'UNKNOWN_SCHEMA' });
     const server = new URL(db.url);
     server.pathname = '/';
@@ -148,7 +152,8 @@ describe('realign on MariaDB', () => {
     missing.pathname = `/${db.name}_missing`;
     const error = await realign(missing.href).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SeqsyncError);
-    expect(error).toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringMatching(/^cannot connect to MySQL\/MariaDB: Unknown database/) });
+    expect(error)
+      .toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringMatching(/^cannot connect to MySQL\/MariaDB: Unknown database/) });
     await expect(check('mysql://root@127.0.0.1:1/x')).rejects.toMatchObject({ code: 'CONNECTION_FAILED' });
   });
 });

@@ -27,7 +27,8 @@ describe('realign on SQLite', () => {
       })]);
       const report = await realign(file.url);
       expect(report.sequences[0]).toMatchObject({ action: 'advanced', nextValueAfter: 11n });
-      expect(report.statements).toContain(`UPDATE "main".sqlite_sequence SET seq = CASE name WHEN 'notes' THEN 10 END WHERE name IN ('notes')`);
+      expect(report.statements)
+        .toContain(`UPDATE "main".sqlite_sequence SET seq = CASE name WHEN 'notes' THEN 10 END WHERE name IN ('notes')`);
       expect(sqliteSequenceOf(file.db, 'notes')).toBe(10n);
       file.db.exec('DELETE FROM notes WHERE id = 10');
       expect(insertDefault(file, 'notes')).toBe(11);
@@ -41,7 +42,8 @@ describe('realign on SQLite', () => {
   });
 
   it('a missing sqlite_sequence row is inserted', async () => {
-    file.db.exec(`CREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO tags (id) VALUES (7); DELETE FROM sqlite_sequence;`);
+    file.db.exec('CREATE TABLE tags (id INTEGER PRIMARY KEY AUTOINCREMENT); '
+      + 'INSERT INTO tags (id) VALUES (7); DELETE FROM sqlite_sequence;');
     const report = await realign(file.url);
     expect(report.sequences[0]).toMatchObject({ behind: true, nextValueBefore: 1n, nextValueAfter: 8n, action: 'advanced' });
     expect(report.sequences[0].reason).toContain('(the table has no sqlite_sequence row)');
@@ -64,7 +66,8 @@ describe('realign on SQLite', () => {
   });
 
   it('an exclusion that names no table fails before anything changes; a real one keeps its table out', async () => {
-    file.db.exec(`CREATE TABLE keep (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO keep (id) VALUES (5); UPDATE sqlite_sequence SET seq = 1;`);
+    file.db.exec('CREATE TABLE keep (id INTEGER PRIMARY KEY AUTOINCREMENT); '
+      + 'INSERT INTO keep (id) VALUES (5); UPDATE sqlite_sequence SET seq = 1;');
     await expect(realign(file.url, { exclude: ['Keep'] })).rejects.toMatchObject({
       code: 'UNKNOWN_TABLE', message: 'unknown excluded table "Keep": no such table in the database',
     });
@@ -99,7 +102,9 @@ describe('realign on SQLite', () => {
 
   it('check and realign take a constant number of queries, for 5 tables and for 600 alike', async () => {
     const drift = (from: number, to: number) => {
-      for (let i = from; i <= to; i += 1) file.db.exec(`CREATE TABLE t${i} (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO t${i} VALUES (${i});`);
+      for (let i = from; i <= to; i += 1) {
+        file.db.exec(`CREATE TABLE t${i} (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO t${i} VALUES (${i});`);
+      }
       file.db.exec('DELETE FROM sqlite_sequence');
     };
     drift(1, 5);
@@ -144,7 +149,8 @@ describe('realign on SQLite', () => {
     expect((await check(`file:${file.path}`)).sequences[0].behind).toBe(true);
     expect((await check(`sqlite://${file.path}`)).sequences[0].behind).toBe(true);
     const missing = join(file.path, '..', 'missing.db');
-    await expect(check(`sqlite:${missing}`)).rejects.toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringContaining('missing.db') });
+    await expect(check(`sqlite:${missing}`))
+      .rejects.toMatchObject({ code: 'CONNECTION_FAILED', message: expect.stringContaining('missing.db') });
     expect(existsSync(missing)).toBe(false);
     await expect(check('sqlite::memory:')).rejects.toMatchObject({ code: 'INVALID_URL' });
   });

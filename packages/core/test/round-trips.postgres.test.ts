@@ -106,7 +106,9 @@ describe('round trips on the wire, PostgreSQL', () => {
   });
 
   /** One run on a fresh client through the relay: the report's count and the wire's. */
-  async function onTheWire(run: (client: Client) => Promise<{ roundTrips: number; batches: number }>): Promise<{ reported: number; wire: number; batches: number }> {
+  async function onTheWire(
+    run: (client: Client) => Promise<{ roundTrips: number; batches: number }>,
+  ): Promise<{ reported: number; wire: number; batches: number }> {
     const client = new Client({ connectionString: wire.url });
     await client.connect();
     wire.reset();
@@ -177,13 +179,17 @@ describe('round trips on the wire, PostgreSQL', () => {
 
 /** A Queryable that cannot send scripts: every statement is a round trip of its own. */
 function statementAtATime(client: Client): Queryable {
-  return { query: async <Row extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as Row[] };
+  return {
+    query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+      (await client.query(sql, params as unknown[])).rows as Row[],
+  };
 }
 
 /** A transaction already open on `client`, as an ORM hands it over: seqsync sends no BEGIN/COMMIT. */
 function callerTransaction(client: Client): Queryable {
   const self: Queryable = {
-    query: async <Row extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as Row[],
+    query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+      (await client.query(sql, params as unknown[])).rows as Row[],
     transaction: (fn) => fn(self),
   };
   return self;

@@ -101,7 +101,10 @@ describe('safety on PostgreSQL', () => {
     expect(schema).toMatchObject({ code: 'UNKNOWN_SCHEMA', message: 'unknown schema "ghost"' });
     // A misspelt exclusion must not realign the table it was meant to protect.
     const excluded = await rejection(realign(db.url, { tables: ['nope'], exclude: ['Items', 'public.items'] }));
-    expect(excluded).toMatchObject({ code: 'UNKNOWN_TABLE', message: 'unknown table "nope"; unknown excluded table "Items": no such table in the database' });
+    expect(excluded).toMatchObject({
+      code: 'UNKNOWN_TABLE',
+      message: 'unknown table "nope"; unknown excluded table "Items": no such table in the database',
+    });
     expect(await nextValue(db, 'items_id_seq')).toBe(1n);
   });
 

@@ -17,7 +17,8 @@ describe('concurrent writers on PostgreSQL', () => {
   });
   afterEach(() => db.drop());
 
-  it(`${WRITERS} writers, an explicit-id writer and realign in a loop for ${SECONDS} s: no duplicate key caused by seqsync, no lost row, no sequence going back`, async () => {
+  it(`${WRITERS} writers, an explicit-id writer and realign in a loop for ${SECONDS} s: `
+    + 'no duplicate key caused by seqsync, no lost row, no sequence going back', async () => {
     await db.sql(WORKLOAD_SCHEMA);
     const result = await runWorkload({ url: db.url, writers: WRITERS, durationMs: SECONDS * 1_000, maxInsertsPerWriter: 5_000 * SECONDS });
 
@@ -54,7 +55,8 @@ describe('concurrent writers on PostgreSQL', () => {
     expect(await relationLocks(db)).toEqual([]);
   }, 60_000 + SECONDS * 3_000);
 
-  it('advance never moves a sequence back, even when another session takes values with nextval() between realign\'s read and its write', async () => {
+  it('advance never moves a sequence back, '
+    + 'even when another session takes values with nextval() between realign\'s read and its write', async () => {
     await db.sql(`CREATE TABLE a (id bigserial PRIMARY KEY); INSERT INTO a VALUES (10)`);
     const client = await connect(db.url, 'seqsync-paused');
     const other = await connect(db.url, 'prefetcher');

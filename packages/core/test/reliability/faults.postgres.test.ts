@@ -49,7 +49,8 @@ describe('faults during realign on the shared PostgreSQL server', () => {
     const error = await run;
     expect(error.code).toBe('CONNECTION_LOST');
     expect(error.committedBatches).toBe(1);
-    expect(error.message).toMatch(/^connection to PostgreSQL lost: terminating connection due to administrator command; the batch in flight was rolled back .*run realign again to converge$/);
+    expect(error.message).toMatch(new RegExp('^connection to PostgreSQL lost: terminating connection due to administrator command; '
+      + 'the batch in flight was rolled back .*run realign again to converge$'));
     expect(await nextValue(db, 'a_id_seq')).toBe(11n);
     expect(await nextValue(db, 'b_id_seq')).toBe(1n);
     await blocker.query('ROLLBACK');
@@ -76,13 +77,16 @@ describe('faults during realign on the shared PostgreSQL server', () => {
     url.searchParams.set('options', '-c statement_timeout=300');
     const error = await rejection(realign(url.href, { lockTimeoutMs: 60_000 }));
     expect(error).toMatchObject({ code: 'STATEMENT_TIMEOUT', committedBatches: 0 });
-    expect(error.message).toBe('canceling statement due to statement timeout (statement_timeout is shorter than this run needs; raise it for the session or role); the failing batch was rolled back, nothing in it was changed');
+    expect(error.message).toBe('canceling statement due to statement timeout '
+      + '(statement_timeout is shorter than this run needs; raise it for the session or role); '
+      + 'the failing batch was rolled back, nothing in it was changed');
     expect(await sequenceSnapshot(db)).toEqual(before);
     await blocker.query('ROLLBACK');
     await expectConverges(db.url, (text) => db.sql(text));
   });
 
-  it('the server ends the session between the locked read and the write (idle_in_transaction_session_timeout): CONNECTION_LOST, nothing changed', async () => {
+  it('the server ends the session between the locked read and the write (idle_in_transaction_session_timeout): '
+    + 'CONNECTION_LOST, nothing changed', async () => {
     const client = await connect(db.url, 'seqsync-idle');
     await client.query(`SET idle_in_transaction_session_timeout = '200ms'`);
     const { queryable, paused, release } = pausingQueryable(client, /^LOCK TABLE /m);
@@ -102,7 +106,8 @@ describe('faults during realign on the shared PostgreSQL server', () => {
     await expectConverges(db.url, (text) => db.sql(text));
   });
 
-  it('a backend killed while realign holds a client of the caller\'s pg Pool rejects with CONNECTION_LOST instead of crashing the caller', () => {
+  it('a backend killed while realign holds a client of the caller\'s pg Pool '
+    + 'rejects with CONNECTION_LOST instead of crashing the caller', () => {
     // The Pool stops listening for 'error' on a client it hands out, so the adapter must: otherwise the socket's
     // "Connection terminated unexpectedly" is an uncaught 'error' event that kills the caller. Run in a child process.
     const child = spawnSync(process.execPath, [join(__dirname, 'support', 'pool-terminate-child.cjs'), db.url],
@@ -142,18 +147,21 @@ describe('server restart and crash during realign (scratch server of the test\'s
   const nextOf = async (url: string, sequence: string): Promise<bigint> => {
     const client = await connect(url);
     try {
-      const { rows } = await client.query(`SELECT (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::text AS next FROM ${sequence}`);
+      const { rows } = await client.query(
+        `SELECT (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::text AS next FROM ${sequence}`);
       return BigInt(rows[0].next);
     } finally { await client.end(); }
   };
 
-  it.each(['fast', 'immediate'] as const)('%s shutdown while batch 2 waits: CONNECTION_LOST, batch 1 survives the restart, a re-run converges', async (mode) => {
+  it.each(['fast', 'immediate'] as const)('%s shutdown while batch 2 waits: '
+    + 'CONNECTION_LOST, batch 1 survives the restart, a re-run converges', async (mode) => {
     const database = await freshDatabase(`restart_${mode}`);
     blocker = await holdLockOnB(database.url);
     const run = rejection(realign(withApplicationName(database.url, 'seqsync-victim'), { batchSize: 1, lockTimeoutMs: 60_000 }));
     const watcher = await connect(database.url);
     for (let i = 0; i < 500; i += 1) {
-      const { rows } = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'seqsync-victim' AND wait_event_type = 'Lock'`);
+      const { rows } = await watcher.query(
+        `SELECT 1 FROM pg_stat_activity WHERE application_name = 'seqsync-victim' AND wait_event_type = 'Lock'`);
       if (rows.length > 0) break;
       await sleep(20);
     }

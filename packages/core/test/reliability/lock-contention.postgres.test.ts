@@ -1,7 +1,15 @@
 import { type Client, Pool } from 'pg';
 import { check, realign, type Queryable } from '../../src';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../../test-support/test-database';
-import { connect, pausingQueryable, rejection, relationLocks, sequenceSnapshot, waitForLockWait, withApplicationName } from './support/pg-helpers';
+import {
+  connect,
+  pausingQueryable,
+  rejection,
+  relationLocks,
+  sequenceSnapshot,
+  waitForLockWait,
+  withApplicationName,
+} from './support/pg-helpers';
 
 /**
  * Locking guarantees: realign waits for its table locks at most `lockTimeoutMs` per batch, fails naming the
@@ -34,7 +42,8 @@ describe('lock contention on PostgreSQL', () => {
     const elapsed = Date.now() - started;
     expect(error.code).toBe('LOCK_TIMEOUT');
     expect(error.committedBatches).toBe(0);
-    expect(error.message).toBe(`lock timeout after 1000 ms waiting for table "public"."b" (RowExclusiveLock held by pid ${pid}); nothing in this batch was changed`);
+    expect(error.message).toBe(`lock timeout after 1000 ms waiting for table "public"."b" (RowExclusiveLock held by pid ${pid}); `
+      + 'nothing in this batch was changed');
     expect(elapsed).toBeGreaterThanOrEqual(1_000);
     expect(elapsed).toBeLessThan(1_000 + 2_500);
     expect(await sequenceSnapshot(db)).toEqual(before);
@@ -68,7 +77,8 @@ describe('lock contention on PostgreSQL', () => {
     await blocker.query('COMMIT');
   });
 
-  it('with a caller\'s pg Pool: same failure, the pool stays usable, and none of its connections keeps a lock or a transaction', async () => {
+  it('with a caller\'s pg Pool: same failure, the pool stays usable, '
+    + 'and none of its connections keeps a lock or a transaction', async () => {
     await blocker.query('BEGIN; INSERT INTO b VALUES (21)');
     const pid = await blockerPid();
     const pool = new Pool({ connectionString: db.url, max: 2 });
@@ -80,7 +90,8 @@ describe('lock contention on PostgreSQL', () => {
       expect(await sequenceSnapshot(db)).toEqual(before);
       expect(await relationLocks(db, [pid])).toEqual([]);
       const sessions = await db.sql<{ state: string }>(
-        `SELECT state FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) AND backend_type = 'client backend'`, [pid]);
+        'SELECT state FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), $1) '
+        + `AND backend_type = 'client backend'`, [pid]);
       expect(sessions.filter((s) => s.state !== 'idle')).toEqual([]);
       await blocker.query('ROLLBACK');
       expect((await realign(pool)).sequences.map((s) => s.nextValueAfter)).toEqual([11n, 21n]);
@@ -98,7 +109,8 @@ describe('lock contention on PostgreSQL', () => {
       await client.query(`SET lock_timeout = '7s'`);
       const error = await rejection(realign(client, { lockTimeoutMs: 200 }));
       expect(error.code).toBe('LOCK_TIMEOUT');
-      const state = await client.query(`SELECT pg_current_xact_id_if_assigned() IS NULL AS idle, now() = statement_timestamp() AS fresh, current_setting('lock_timeout') AS lock_timeout`);
+      const state = await client.query('SELECT pg_current_xact_id_if_assigned() IS NULL AS idle, now() = statement_timestamp() AS fresh, '
+        + `current_setting('lock_timeout') AS lock_timeout`);
       expect(state.rows[0]).toEqual({ idle: true, fresh: true, lock_timeout: '7s' });
       expect(await relationLocks(db, [pid])).toEqual([]);
       expect(await nextValue(db, 'a_id_seq')).toBe(1n);
@@ -116,7 +128,8 @@ describe('lock contention on PostgreSQL', () => {
     expect(await nextValue(db, 'b_id_seq')).toBe(1n);
     await blocker.query('ROLLBACK');
     const rerun = await realign(db.url, { batchSize: 1 });
-    expect(rerun.sequences.map((s) => [s.sequence, s.action, s.nextValueAfter])).toEqual([['a_id_seq', 'unchanged', 11n], ['b_id_seq', 'advanced', 21n]]);
+    expect(rerun.sequences.map((s) => [s.sequence, s.action, s.nextValueAfter]))
+      .toEqual([['a_id_seq', 'unchanged', 11n], ['b_id_seq', 'advanced', 21n]]);
   });
 
   it('while a batch holds its locks, readers go on and writers wait; afterwards the writer gets exactly the next id', async () => {
@@ -155,7 +168,8 @@ describe('lock contention on PostgreSQL', () => {
     }
   });
 
-  it('a writer that takes b then a while realign holds a and waits for b: the deadlock aborts realign (nothing changed), never the writer', async () => {
+  it('a writer that takes b then a while realign holds a and waits for b: '
+    + 'the deadlock aborts realign (nothing changed), never the writer', async () => {
     await blocker.query('BEGIN; INSERT INTO b VALUES (21)');
     const before = await sequenceSnapshot(db);
     const run = rejection(realign(withApplicationName(db.url, 'seqsync-deadlock'), { lockTimeoutMs: 30_000 }));
@@ -165,7 +179,8 @@ describe('lock contention on PostgreSQL', () => {
     await blocker.query('INSERT INTO a VALUES (11)');
     const error = await run;
     expect(error.code).toBe('DEADLOCK');
-    expect(error.message).toMatch(/^deadlock detected: a transaction of another session needed a table seqsync had locked; the failing batch was rolled back, nothing in it was changed; run realign again$/);
+    expect(error.message).toMatch(new RegExp('^deadlock detected: a transaction of another session needed a table seqsync had locked; '
+      + 'the failing batch was rolled back, nothing in it was changed; run realign again$'));
     await blocker.query('COMMIT');
     expect(await sequenceSnapshot(db)).toEqual(before);
     expect((await realign(db.url)).sequences.map((s) => s.nextValueAfter)).toEqual([12n, 22n]);
@@ -178,14 +193,16 @@ describe('lock contention on PostgreSQL', () => {
     await blocker.query('COMMIT');
   });
 
-  it('inside a caller\'s transaction: the lock timeout aborts only that transaction, which the caller rolls back with nothing changed', async () => {
+  it('inside a caller\'s transaction: the lock timeout aborts only that transaction, '
+    + 'which the caller rolls back with nothing changed', async () => {
     await blocker.query('BEGIN; INSERT INTO b VALUES (21)');
     const pid = await blockerPid();
     const client = await connect(db.url, 'caller-tx');
     try {
       await client.query('BEGIN');
       const queryable: Queryable = {
-        query: async <Row extends object>(sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows as Row[],
+        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+          (await client.query(sql, params as unknown[])).rows as Row[],
         transaction: (fn) => fn(queryable),
       };
       const error = await rejection(realign(queryable, { lockTimeoutMs: 200 }));

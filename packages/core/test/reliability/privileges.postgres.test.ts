@@ -34,10 +34,12 @@ describe('privileges on PostgreSQL', () => {
     return url.href;
   };
 
-  it('a read-only role (pg_read_all_data): check reports the drift; realign names every missing privilege at once, before locking anything', async () => {
+  it('a read-only role (pg_read_all_data): check reports the drift; ' +
+    'realign names every missing privilege at once, before locking anything', async () => {
     await db.sql(`GRANT pg_read_all_data TO "${role}"`);
     const report = await check(asRole());
-    expect(report.sequences.map((s) => [s.sequence, s.behind, s.nextValueAfter])).toEqual([['a_id_seq', true, 11n], ['b_id_seq', true, 21n]]);
+    expect(report.sequences.map((s) => [s.sequence, s.behind, s.nextValueAfter]))
+      .toEqual([['a_id_seq', true, 11n], ['b_id_seq', true, 21n]]);
     // A session holding ACCESS EXCLUSIVE on a: had realign tried to lock, it would wait for the lock timeout.
     blocker = await connect(db.url, 'blocker');
     await blocker.query('BEGIN; LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
@@ -55,12 +57,14 @@ describe('privileges on PostgreSQL', () => {
   it('UPDATE on the sequences but only INSERT on the tables: realign names the lock privilege it lacks', async () => {
     await db.sql(`GRANT SELECT, INSERT ON a, b TO "${role}"; GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
     const error = await rejection(realign(asRole()));
-    expect(error.message).toBe('permission denied: missing UPDATE, DELETE or TRUNCATE on table "public"."a" (to lock it against writers); ' +
+    expect(error.message).toBe('permission denied: ' +
+      'missing UPDATE, DELETE or TRUNCATE on table "public"."a" (to lock it against writers); ' +
       'UPDATE, DELETE or TRUNCATE on table "public"."b" (to lock it against writers). Nothing was changed.');
   });
 
   it('a role that cannot read a table cannot judge its sequence: check and realign both name SELECT on it', async () => {
-    await db.sql(`GRANT SELECT, UPDATE ON a TO "${role}"; GRANT UPDATE ON b TO "${role}"; GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
+    await db.sql(`GRANT SELECT, UPDATE ON a TO "${role}"; GRANT UPDATE ON b TO "${role}"; ` +
+      `GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
     const expected = 'permission denied: missing SELECT on table "public"."b". Nothing was changed.';
     expect((await rejection(check(asRole()))).message).toBe(expected);
     expect((await rejection(realign(asRole()))).message).toBe(expected);
@@ -94,11 +98,13 @@ describe('privileges on PostgreSQL', () => {
         GRANT SELECT, UPDATE ON a, b TO "${role}"; GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
     });
 
-    it.each(['advance', 'reset'] as const)('realign (%s) refuses, naming the table, instead of setting the sequence below rows it cannot see', async (mode) => {
+    it.each(['advance', 'reset'] as const)('realign (%s) refuses, naming the table, ' +
+      'instead of setting the sequence below rows it cannot see', async (mode) => {
       const before = await sequenceSnapshot(db);
       const error = await rejection(realign(asRole(), { mode }));
       expect(error.code).toBe('PERMISSION_DENIED');
-      expect(error.message).toBe('permission denied: query would be affected by row-level security policy for table "a"; the failing batch was rolled back, nothing in it was changed');
+      expect(error.message).toBe('permission denied: query would be affected by row-level security policy for table "a"; ' +
+        'the failing batch was rolled back, nothing in it was changed');
       expect(await sequenceSnapshot(db)).toEqual(before);
       // The owner sees every row and realigns past 150.
       const owner = await realign(db.url);
@@ -117,14 +123,16 @@ describe('privileges on PostgreSQL', () => {
     });
   });
 
-  it('a read-only session (default_transaction_read_only, as on a standby): check works, realign fails cleanly with nothing changed', async () => {
+  it('a read-only session (default_transaction_read_only, as on a standby): ' +
+    'check works, realign fails cleanly with nothing changed', async () => {
     await db.sql(`GRANT SELECT, UPDATE ON a, b TO "${role}"; GRANT SELECT, UPDATE ON a_id_seq, b_id_seq TO "${role}"`);
     const url = asRole('-c default_transaction_read_only=on');
     expect((await check(url)).sequences.filter((s) => s.behind)).toHaveLength(2);
     const before = await sequenceSnapshot(db);
     const error = await rejection(realign(url));
     expect(error.code).toBe('QUERY_FAILED');
-    expect(error.message).toBe('PostgreSQL error 25006: cannot execute setval() in a read-only transaction; the failing batch was rolled back, nothing in it was changed');
+    expect(error.message).toBe('PostgreSQL error 25006: cannot execute setval() in a read-only transaction; ' +
+      'the failing batch was rolled back, nothing in it was changed');
     expect(await sequenceSnapshot(db)).toEqual(before);
   });
 });

@@ -97,7 +97,8 @@ export async function runWorkload(options: WorkloadOptions): Promise<WorkloadRes
   const pool = new Pool({ connectionString: options.url, max: 2, application_name: 'workload-realign' });
   pool.on('error', () => undefined);
   try {
-    const writers = clients.slice(0, options.writers).map((client, index) => ordinaryWriter(client, index, options.maxInsertsPerWriter, shared));
+    const writers = clients.slice(0, options.writers)
+      .map((client, index) => ordinaryWriter(client, index, options.maxInsertsPerWriter, shared));
     const done = Promise.all(writers).then(() => { shared.stopped = true; });
     await Promise.all([
       done,
@@ -126,7 +127,8 @@ async function ordinaryWriter(client: Client, index: number, cap: number, shared
         await client.query(`INSERT INTO ${table.name} (id, writer) VALUES ($1, $2)`, [row.id, index]);
         id = BigInt(row.id);
       } else {
-        const [row] = (await client.query<{ id: string }>(`INSERT INTO ${table.name} (writer) VALUES ($1) RETURNING id::text AS id`, [index])).rows;
+        const [row] = (await client.query<{ id: string }>(
+          `INSERT INTO ${table.name} (writer) VALUES ($1) RETURNING id::text AS id`, [index])).rows;
         id = BigInt(row.id);
       }
     } catch (error) {
@@ -136,7 +138,9 @@ async function ordinaryWriter(client: Client, index: number, cap: number, shared
     shared.result.ordinary.get(table.name)!.add(id);
     // nextval is monotonic in time, so one writer must see ever larger ids from the same sequence.
     const previous = lastIdSeen.get(table.sequence);
-    if (previous !== undefined && id <= previous) shared.result.backwards.push(`writer ${index} got ${id} from ${table.sequence} after ${previous}`);
+    if (previous !== undefined && id <= previous) {
+      shared.result.backwards.push(`writer ${index} got ${id} from ${table.sequence} after ${previous}`);
+    }
     lastIdSeen.set(table.sequence, id);
   }
 }
@@ -144,9 +148,13 @@ async function ordinaryWriter(client: Client, index: number, cap: number, shared
 function classify(error: unknown, table: string, result: WorkloadResult): void {
   const { code, detail, message } = error as { code?: string; detail?: string; message?: string };
   const key = code === '23505' ? /\(id\)=\((-?\d+)\)/.exec(detail ?? '')?.[1] : undefined;
-  if (key !== undefined && result.explicit.get(table)!.has(BigInt(key))) result.errors.drift += 1;
-  else if (key !== undefined && result.ordinary.get(table)!.has(BigInt(key))) result.errors.reissued.push(`${table}: id ${key} handed out twice`);
-  else result.errors.other.push(`${table}: ${code ?? ''} ${message ?? String(error)} ${detail ?? ''}`.trim());
+  if (key !== undefined && result.explicit.get(table)!.has(BigInt(key))) {
+    result.errors.drift += 1;
+  } else if (key !== undefined && result.ordinary.get(table)!.has(BigInt(key))) {
+    result.errors.reissued.push(`${table}: id ${key} handed out twice`);
+  } else {
+    result.errors.other.push(`${table}: ${code ?? ''} ${message ?? String(error)} ${detail ?? ''}`.trim());
+  }
 }
 
 async function explicitWriter(client: Client, shared: Shared): Promise<void> {
@@ -163,7 +171,8 @@ async function explicitWriter(client: Client, shared: Shared): Promise<void> {
       }
       // Recorded before the insert: an ordinary insert may hit the row before this call returns.
       shared.result.explicit.get(table.name)!.add(id);
-      const inserted = await client.query(`INSERT INTO ${table.name} (id, writer) VALUES ($1, -1) ON CONFLICT (id) DO NOTHING RETURNING id`, [id.toString()]);
+      const inserted = await client.query(
+        `INSERT INTO ${table.name} (id, writer) VALUES ($1, -1) ON CONFLICT (id) DO NOTHING RETURNING id`, [id.toString()]);
       if (inserted.rowCount === 0) shared.result.explicit.get(table.name)!.delete(id);
     }
     k += 1n;
@@ -174,7 +183,9 @@ async function explicitWriter(client: Client, shared: Shared): Promise<void> {
 /** Polls every sequence's next value; in advance mode none may ever go down. */
 async function monitor(client: Client, shared: Shared): Promise<void> {
   const sequences = [...new Set(WORKLOAD_TABLES.map((t) => t.sequence))];
-  const sql = sequences.map((s) => `SELECT '${s}' AS name, (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::text AS next FROM ${s}`).join(' UNION ALL ');
+  const sql = sequences
+    .map((s) => `SELECT '${s}' AS name, (CASE WHEN is_called THEN last_value + 1 ELSE last_value END)::text AS next FROM ${s}`)
+    .join(' UNION ALL ');
   const highest = new Map<string, bigint>();
   for (let polls = 0; running(shared) && polls < 1_000_000; polls += 1) {
     for (const row of (await client.query<{ name: string; next: string }>(sql)).rows) {
@@ -199,7 +210,9 @@ async function realigner(url: string, pool: Pool, shared: Shared): Promise<void>
     }
     (shared.result as { realignRuns: number }).realignRuns += 1;
     for (const sequence of report.sequences) {
-      if (sequence.nextValueAfter < sequence.nextValueBefore) shared.result.backwards.push(`realign reported ${sequence.sequence} ${sequence.nextValueBefore} → ${sequence.nextValueAfter}`);
+      if (sequence.nextValueAfter < sequence.nextValueBefore) {
+        shared.result.backwards.push(`realign reported ${sequence.sequence} ${sequence.nextValueBefore} → ${sequence.nextValueAfter}`);
+      }
       if (sequence.action === 'advanced') (shared.result as { realignMoves: number }).realignMoves += 1;
       if (sequence.action === 'reset') shared.result.backwards.push(`realign reset ${sequence.sequence} in advance mode`);
     }

@@ -15,9 +15,19 @@ export const MAX_IDENTIFIER_BYTES = 63;
 
 /** Any identifier PostgreSQL stores verbatim: non-empty, no NUL, at most 63 bytes of UTF-8 (longer ones are truncated). */
 export const identifier: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 8 }).map((parts) => parts.join('')) },
+  {
+    weight: 4,
+    arbitrary: fc.array(
+      fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ unit: 'binary', minLength: 1, maxLength: 4 })),
+      { minLength: 1, maxLength: 8 },
+    ).map((parts) => parts.join('')),
+  },
   // Exactly 63 bytes, ending in multi-byte characters, where byte and character counts part ways.
-  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), fc.constantFrom('é', '日', '𝔘')).map(([head, tail]) => fillTo63Bytes(head, tail)) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.string({ unit: 'grapheme-ascii', maxLength: 20 }), fc.constantFrom('é', '日', '𝔘'))
+      .map(([head, tail]) => fillTo63Bytes(head, tail)),
+  },
 ).map((name) => name.replace(/\0/g, '')).filter((name) => name.length > 0 && Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES);
 
 function fillTo63Bytes(head: string, tail: string): string {

@@ -32,7 +32,10 @@ export async function sequenceSnapshot(db: TestDatabase): Promise<Record<string,
 }
 
 /** Relation locks anyone but the listed backends holds in this database: what seqsync must never leave behind. */
-export async function relationLocks(db: TestDatabase, exceptPids: readonly number[] = []): Promise<{ pid: number; relation: string; mode: string }[]> {
+export async function relationLocks(
+  db: TestDatabase,
+  exceptPids: readonly number[] = [],
+): Promise<{ pid: number; relation: string; mode: string }[]> {
   return db.sql(`
     SELECT l.pid, l.relation::regclass::text AS relation, l.mode
     FROM pg_catalog.pg_locks l
@@ -47,7 +50,8 @@ export async function waitForLockWait(db: TestDatabase, applicationName: string,
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const rows = await db.sql<{ pid: number }>(
-      `SELECT pid FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND wait_event_type = 'Lock'`,
+      'SELECT pid FROM pg_catalog.pg_stat_activity WHERE datname = current_database() AND application_name = $1 '
+      + `AND wait_event_type = 'Lock'`,
       [applicationName]);
     if (rows.length > 0) return rows[0].pid;
     await sleep(20);

@@ -28,7 +28,8 @@ async function main(url) {
     (error) => `rejected ${error.code}`,
   );
   for (let i = 0; i < 500; i += 1) {
-    const { rows } = await admin.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'seqsync-pool-victim' AND wait_event_type = 'Lock'`);
+    const { rows } = await admin.query(
+      `SELECT pid FROM pg_stat_activity WHERE application_name = 'seqsync-pool-victim' AND wait_event_type = 'Lock'`);
     if (rows.length > 0) {
       await admin.query('SELECT pg_terminate_backend($1)', [rows[0].pid]);
       break;
