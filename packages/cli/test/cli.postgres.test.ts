@@ -26,7 +26,8 @@ describe('seqsync CLI on PostgreSQL', () => {
     expect(result.stdout)
       .toContain('SET LOCAL row_security = off;\nLOCK TABLE "billing"."invoice", "public"."User" IN SHARE ROW EXCLUSIVE MODE;');
     expect(result.stdout)
-      .toContain(`('"public"."User_id_seq"'::regclass, 4::int8, 1::int8)\n) AS v(sequence, next_value, increment);\nCOMMIT;`);
+      .toContain(`('"public"."User_id_seq"'::pg_catalog.regclass, 4::pg_catalog.int8, 1::pg_catalog.int8)\n`
+        + ') AS v(sequence, next_value, increment);\nCOMMIT;');
     expect(await nextValue(db, '"User_id_seq"')).toBe(1n);
   });
 

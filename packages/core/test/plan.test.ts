@@ -85,8 +85,8 @@ describe('SQL built by the plan', () => {
     expect(setvalStatement(steps, 'reset')).toBe(
       'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\n' +
       'FROM (VALUES\n' +
-      `  ('"public"."User_id_seq"'::regclass, 11::int8),\n` +
-      `  (E'"o''dd"."we""ird\\\\seq"'::regclass, 5::int8)\n` +
+      `  ('"public"."User_id_seq"'::pg_catalog.regclass, 11::pg_catalog.int8),\n` +
+      `  (E'"o''dd"."we""ird\\\\seq"'::pg_catalog.regclass, 5::pg_catalog.int8)\n` +
       ') AS v(sequence, next_value)');
   });
 
@@ -96,11 +96,13 @@ describe('SQL built by the plan', () => {
       planCounter(sequence({ name: 'still' }), state(100n, true, 4n), 'advance'),
     ];
     expect(setvalStatement(steps, 'advance')).toBe(
-      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
-      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
-      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)\n' +
+      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment OPERATOR(pg_catalog.>) 0::pg_catalog.int8\n' +
+      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.numeric'
+      + ' OPERATOR(pg_catalog.+) v.increment::pg_catalog.numeric)\n' +
+      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.numeric'
+      + ' OPERATOR(pg_catalog.+) v.increment::pg_catalog.numeric) END)::pg_catalog.int8, false)\n' +
       'FROM (VALUES\n' +
-      `  ('"public"."User_id_seq"'::regclass, 11::int8, 1::int8)\n` +
+      `  ('"public"."User_id_seq"'::pg_catalog.regclass, 11::pg_catalog.int8, 1::pg_catalog.int8)\n` +
       ') AS v(sequence, next_value, increment)');
   });
 

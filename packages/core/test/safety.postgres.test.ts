@@ -68,16 +68,20 @@ describe('safety on PostgreSQL', () => {
     const dry = await realign(db.url, { dryRun: true });
     expect(dry.dryRun).toBe(true);
     expect(dry.statements).toContain(
-      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0\n' +
-      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)\n' +
-      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)\n' +
+      'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment OPERATOR(pg_catalog.>) 0::pg_catalog.int8\n' +
+      '    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.numeric'
+      + ' OPERATOR(pg_catalog.+) v.increment::pg_catalog.numeric)\n' +
+      '    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.numeric'
+      + ' OPERATOR(pg_catalog.+) v.increment::pg_catalog.numeric) END)::pg_catalog.int8, false)\n' +
       'FROM (VALUES\n' +
-      `  ('"public"."items_id_seq"'::regclass, 9::int8, 1::int8),\n  ('"public"."orders_id_seq"'::regclass, 4::int8, 1::int8)\n` +
+      `  ('"public"."items_id_seq"'::pg_catalog.regclass, 9::pg_catalog.int8, 1::pg_catalog.int8),\n` +
+      `  ('"public"."orders_id_seq"'::pg_catalog.regclass, 4::pg_catalog.int8, 1::pg_catalog.int8)\n` +
       ') AS v(sequence, next_value, increment)');
     expect(await nextValue(db, 'orders_id_seq')).toBe(1n);
     const dryReset = await realign(db.url, { dryRun: true, mode: 'reset' });
     expect(dryReset.statements).toContain('SELECT pg_catalog.setval(v.sequence, v.next_value, false)\nFROM (VALUES\n' +
-      `  ('"public"."items_id_seq"'::regclass, 9::int8),\n  ('"public"."orders_id_seq"'::regclass, 4::int8)\n) AS v(sequence, next_value)`);
+      `  ('"public"."items_id_seq"'::pg_catalog.regclass, 9::pg_catalog.int8),\n` +
+      `  ('"public"."orders_id_seq"'::pg_catalog.regclass, 4::pg_catalog.int8)\n) AS v(sequence, next_value)`);
     const real = await realign(db.url);
     expect(real.statements.filter((sql) => !sql.includes('query_to_xml'))).toEqual(dry.statements);
     expect(await nextValue(db, 'orders_id_seq')).toBe(4n);

@@ -8,22 +8,36 @@ import { lockStatement, planCounter, setvalStatement } from './postgres-plan';
 import { qualifiedName, sqlInteger } from './postgres-sql';
 
 /**
+ * The search path of every transaction seqsync runs: only pg_catalog, and the session's temporary schema last (it
+ * cannot be left out, and last it is never searched for functions or operators). Every statement names its
+ * functions, operators and types with their schema anyway; pinning the path as well means a name written
+ * without one by mistake still cannot reach an object another role planted (CVE-2018-1058).
+ */
+const SEARCH_PATH = 'pg_catalog, pg_temp';
+
+/**
  * The session settings of a batch inside a transaction seqsync does not own (or on a connection that takes no
  * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only.
  */
 const SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
-  + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", '
-  + 'pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', \'off\', true)';
-const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true)';
+  + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
+  + 'pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', \'off\', true), '
+  + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
+const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
+  + 'pg_catalog.set_config(\'search_path\', $3, true)';
 const READ_SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'row_security\') AS "rowSecurity", '
-  + 'pg_catalog.set_config(\'row_security\', \'off\', true)';
-const READ_RESTORE_SQL = 'SELECT pg_catalog.set_config(\'row_security\', $1, true)';
+  + 'pg_catalog.current_setting(\'search_path\') AS "searchPath", '
+  + `pg_catalog.set_config('row_security', 'off', true), pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
+const READ_RESTORE_SQL = 'SELECT pg_catalog.set_config(\'row_security\', $1, true), pg_catalog.set_config(\'search_path\', $2, true)';
 
-interface PreviousSettings { lockTimeout: string; rowSecurity: string }
+interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string }
+
+/** What a read of seqsync's own runs under (see readBatch). */
+const READ_SETTINGS = [`SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off'];
 
 /** The settings every batch of seqsync's own runs under, as plain statements a script can carry. */
 function ownSettings(lockTimeoutMs: number): string[] {
-  return [`SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, 'SET LOCAL row_security = off'];
+  return [`SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, ...READ_SETTINGS];
 }
 
 /**
@@ -53,7 +67,9 @@ export async function writeBatch(
       ...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] },
     ]);
     // Inside a transaction someone else owns, their settings are put back once done.
-    if (!connection.ownsTransaction) restore = [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity] }];
+    if (!connection.ownsTransaction) {
+      restore = [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath] }];
+    }
     rows = await connection.send<RawLiveRow>(read);
   }
   const states = readLiveState(batch, rows);
@@ -71,11 +87,14 @@ export async function writeBatch(
 export async function readBatch(connection: BatchConnection, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
   const live = liveStateStatement(batch);
   if (connection.ownsTransaction && connection.scripted) {
-    return readLiveState(batch, await connection.send<RawLiveRow>(['SET LOCAL row_security = off', live]));
+    return readLiveState(batch, await connection.send<RawLiveRow>([...READ_SETTINGS, live]));
   }
-  const [previous] = await connection.send<{ rowSecurity: string }>([...connection.begin(), { sql: READ_SAVE_AND_SET_SQL, params: [] }]);
+  const [previous] = await connection.send<{ rowSecurity: string; searchPath: string }>(
+    [...connection.begin(), { sql: READ_SAVE_AND_SET_SQL, params: [] }]);
   const states = readLiveState(batch, await connection.send<RawLiveRow>([live]));
-  await connection.send(connection.ownsTransaction ? connection.commit() : [{ sql: READ_RESTORE_SQL, params: [previous.rowSecurity] }]);
+  await connection.send(connection.ownsTransaction
+    ? connection.commit()
+    : [{ sql: READ_RESTORE_SQL, params: [previous.rowSecurity, previous.searchPath] }]);
   return states;
 }
 

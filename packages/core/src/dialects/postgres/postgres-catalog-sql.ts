@@ -124,8 +124,11 @@ export interface LiveRead {
   readonly sequence: { readonly schema: string; readonly name: string } | null;
   /** MIN instead of MAX: the extreme a descending sequence moves towards. */
   readonly descending: boolean;
-  /** False for columns that are not integers: their values cannot be compared with a sequence, so they are not read. */
-  readonly integer: boolean;
+  /**
+   * The column's integer type in pg_catalog (`int4`), domains resolved; null for columns that are not integers:
+   * their values cannot be compared with a sequence, so they are not read.
+   */
+  readonly baseType: string | null;
 }
 
 /** Reads per query_to_xml call: enough to spread its per-call cost, few enough to keep each query small. */
@@ -157,8 +160,8 @@ export function liveStateSql(reads: readonly LiveRead[]): string {
     const chunk = reads.slice(from, from + LIVE_READS_PER_QUERY).map((read, index) => liveReadQuery(read, from + index + 1));
     queries.push(quoteLiteral(chunk.join(' UNION ALL ')));
   }
-  return `SELECT x.position::int AS "position", pg_catalog.query_to_xml(x.query, false, true, '')::text AS "doc"
-FROM unnest(ARRAY[${queries.join(',\n')}]::text[]) WITH ORDINALITY AS x(query, position)`;
+  return `SELECT x.position::pg_catalog.int4 AS "position", pg_catalog.query_to_xml(x.query, false, true, '')::pg_catalog.text AS "doc"
+FROM pg_catalog.unnest(ARRAY[${queries.join(',\n')}]::pg_catalog.text[]) WITH ORDINALITY AS x(query, position)`;
 }
 
 /**
@@ -167,12 +170,16 @@ FROM unnest(ARRAY[${queries.join(',\n')}]::text[]) WITH ORDINALITY AS x(query, p
  */
 function liveReadQuery(read: LiveRead, position: number): string {
   const table = qualifiedName(read.table.schema, read.table.name);
-  const extreme = read.integer
-    ? `(SELECT ${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}) FROM ${table})::int8`
-    : 'NULL::int8';
-  const tableOid = `${quoteLiteral(table)}::regclass::oid`;
+  // A domain-typed key is cast to its base type, so only pg_catalog's min/max(int) can match it: an aggregate
+  // planted for the domain itself would be the better match and run instead. The cast keeps the key's index.
+  const extreme = read.baseType !== null
+    ? `(SELECT pg_catalog.${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}::pg_catalog.${read.baseType}) FROM ${table})`
+      + '::pg_catalog.int8'
+    : 'NULL::pg_catalog.int8';
+  const tableOid = `${quoteLiteral(table)}::pg_catalog.regclass::pg_catalog.oid`;
   if (read.sequence === null) {
-    return `SELECT ${position} AS k, ${extreme} AS e, NULL::int8 AS l, NULL::bool AS c, NULL::oid AS s, ${tableOid} AS t`;
+    return `SELECT ${position} AS k, ${extreme} AS e, NULL::pg_catalog.int8 AS l, NULL::pg_catalog.bool AS c, `
+      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t`;
   }
   return `SELECT ${position} AS k, ${extreme} AS e, last_value AS l, is_called AS c, tableoid AS s, ${tableOid} AS t `
     + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}`;

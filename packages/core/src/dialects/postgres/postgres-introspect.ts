@@ -6,7 +6,7 @@ import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } f
 import { SeqsyncError } from '../../errors';
 import type { LiveRead } from './postgres-catalog-sql';
 import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
-import { INTEGER_TYPE_RANGES } from './postgres-sql';
+import { INTEGER_TYPE_NAMES } from './postgres-sql';
 
 export interface PostgresColumnUse extends SequenceUse {
   readonly tableOid: string;
@@ -93,7 +93,7 @@ function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
     column: use.column,
     sequence: index === 0 ? { schema: sequence.schema, name: sequence.name } : null,
     descending: sequence.shape.increment < 0n,
-    integer: INTEGER_TYPE_RANGES[use.columnType] !== undefined,
+    baseType: INTEGER_TYPE_NAMES[use.columnType] ?? null,
   })));
 }
 

@@ -47,21 +47,28 @@ export function planCounter(sequence: PostgresSequence, state: PostgresLiveState
  * instant inside this one statement, between reading the sequence and setting it. Reset mode means "exactly
  * this value", backwards included, so it writes the planned value as is.
  *
+ * Every function, operator and type is named with its schema: a role that may create objects in a schema on the
+ * search path could otherwise plant a better-matching `+(numeric, bigint)` that runs as the caller and decides
+ * the value written (CVE-2018-1058). GREATEST/LEAST compare through the type's default btree operator class,
+ * which no search path reaches.
+ *
  * The dry run prints this same text, so what it shows is what realign sends.
  */
 export function setvalStatement(steps: readonly PostgresStep[], mode: Mode): string | null {
   const moving = steps.filter((step) => step.newNextValue !== null);
   if (moving.length === 0) return null;
-  const name = (step: PostgresStep) => `${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::regclass`;
+  const name = (step: PostgresStep) => `${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::pg_catalog.regclass`;
   if (mode === 'reset') {
-    const rows = moving.map((step) => `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::int8)`);
+    const rows = moving.map((step) => `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::pg_catalog.int8)`);
     return `SELECT pg_catalog.setval(v.sequence, v.next_value, false)\nFROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value)`;
   }
   const rows = moving.map((step) =>
-    `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::int8, ${sqlInteger(step.sequence.shape.increment)}::int8)`);
-  return `SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment > 0
-    THEN GREATEST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment)
-    ELSE LEAST(v.next_value, pg_catalog.pg_sequence_last_value(v.sequence)::numeric + v.increment) END)::int8, false)
+    `  (${name(step)}, ${sqlInteger(step.newNextValue as bigint)}::pg_catalog.int8, `
+    + `${sqlInteger(step.sequence.shape.increment)}::pg_catalog.int8)`);
+  const next = 'pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.numeric OPERATOR(pg_catalog.+) v.increment::pg_catalog.numeric';
+  return `SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment OPERATOR(pg_catalog.>) 0::pg_catalog.int8
+    THEN GREATEST(v.next_value, ${next})
+    ELSE LEAST(v.next_value, ${next}) END)::pg_catalog.int8, false)
 FROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value, increment)`;
 }
 

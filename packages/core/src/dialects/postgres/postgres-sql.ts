@@ -26,3 +26,6 @@ export const INTEGER_TYPE_RANGES: Readonly<Record<string, { min: bigint; max: bi
   integer: { min: -(2n ** 31n), max: 2n ** 31n - 1n },
   bigint: { min: -(2n ** 63n), max: 2n ** 63n - 1n },
 };
+
+/** The same types by their names in pg_catalog, for casts that must not resolve through the search path. */
+export const INTEGER_TYPE_NAMES: Readonly<Record<string, string>> = { smallint: 'int2', integer: 'int4', bigint: 'int8' };

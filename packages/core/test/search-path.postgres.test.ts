@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { check, realign, type Queryable } from '../src';
+import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
+
+/**
+ * CVE-2018-1058 against seqsync: a role that may create objects in `public` plants an aggregate `max` for a domain
+ * the key column uses and an operator `+(numeric, bigint)`, both better matches than pg_catalog's. Every statement
+ * seqsync sends must reach pg_catalog's instead, so the planted code never runs as the superuser calling seqsync
+ * and can neither make check misread the data nor make realign write a wrong value.
+ */
+describe('objects planted on the search path by another role', () => {
+  let db: TestDatabase;
+  const mallory = `seqsync_mallory_${randomBytes(4).toString('hex')}`;
+  const planted = async () => (await db.sql<{ what: string }>('SELECT what FROM public.mallory_log')).map((r) => r.what);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('search_path');
+    await db.sql(`CREATE ROLE ${mallory};
+      CREATE DOMAIN public.item_id AS integer;
+      CREATE SEQUENCE public.items_seq;
+      CREATE TABLE public.items (id public.item_id PRIMARY KEY DEFAULT pg_catalog.nextval('public.items_seq'));
+      INSERT INTO public.items SELECT g FROM pg_catalog.generate_series(1, 50) g;
+      GRANT USAGE, CREATE ON SCHEMA public TO ${mallory};
+      SET ROLE ${mallory};
+      CREATE TABLE public.mallory_log (what text);
+      GRANT INSERT ON public.mallory_log TO PUBLIC;
+      CREATE FUNCTION public.evil_step(integer, public.item_id) RETURNS integer LANGUAGE sql
+        AS $$ INSERT INTO public.mallory_log VALUES ('max'); SELECT 1 $$;
+      CREATE AGGREGATE public.max(public.item_id) (SFUNC = public.evil_step, STYPE = integer);
+      CREATE FUNCTION public.evil_plus(numeric, bigint) RETURNS numeric LANGUAGE sql
+        AS $$ INSERT INTO public.mallory_log VALUES ('+'); SELECT 1::numeric $$;
+      CREATE OPERATOR public.+ (LEFTARG = numeric, RIGHTARG = bigint, FUNCTION = public.evil_plus);
+      RESET ROLE;`);
+    // The traps are live: the same SQL without schema names runs the planted code and gets its answers.
+    expect(await db.sql('SELECT max(id) AS m FROM public.items')).toEqual([{ m: 1 }]);
+    expect(await db.sql('SELECT (2::numeric + 3::bigint)::int AS s')).toEqual([{ s: 1 }]);
+    expect([...new Set(await planted())]).toEqual(['max', '+']);
+    await db.sql('DELETE FROM public.mallory_log');
+  });
+  beforeEach(() => db.sql("SELECT pg_catalog.setval('public.items_seq', 50)"));
+  afterEach(async () => expect(await planted()).toEqual([]));
+  afterAll(async () => {
+    await db.drop();
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${mallory}`).finally(() => admin.end());
+  });
+
+  it('check reads the real MAX of a domain-typed key: 50, and the sequence at 51 is clear', async () => {
+    const report = await check(db.url);
+    expect(report.sequences).toEqual([
+      expect.objectContaining({ sequence: 'items_seq', dataMax: 50n, nextValueBefore: 51n, behind: false }),
+    ]);
+  });
+
+  it('realign with reset leaves a sequence that is exactly past the data where it is, at 51', async () => {
+    const report = await realign(db.url, { mode: 'reset' });
+    expect(report.sequences[0]).toMatchObject({ action: 'unchanged', dataMax: 50n, nextValueAfter: 51n });
+    expect(await nextValue(db, 'public.items_seq')).toBe(51n);
+  });
+
+  it('realign advances a sequence left at 11 to exactly 51, through the advance guard\'s arithmetic', async () => {
+    await db.sql("SELECT pg_catalog.setval('public.items_seq', 10)");
+    const report = await realign(db.url);
+    expect(report.sequences[0]).toMatchObject({ action: 'advanced', nextValueBefore: 11n, nextValueAfter: 51n });
+    const [row] = await db.sql<{ id: number }>('INSERT INTO public.items DEFAULT VALUES RETURNING id');
+    expect(row.id).toBe(51);
+    await db.sql('DELETE FROM public.items WHERE id = 51');
+  });
+
+  it('inside a caller\'s transaction, one statement at a time, the same; the caller\'s search_path is put back', async () => {
+    await db.sql("SELECT pg_catalog.setval('public.items_seq', 10)");
+    await db.client.query("BEGIN; SET LOCAL search_path = public, pg_catalog");
+    try {
+      const inTransaction: Queryable = {
+        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+          (await db.client.query(sql, params === undefined ? undefined : [...params])).rows as Row[],
+        transaction: (fn) => fn(inTransaction),
+      };
+      const report = await realign(inTransaction, { tables: ['public.items'] });
+      expect(report.sequences[0]).toMatchObject({ action: 'advanced', dataMax: 50n, nextValueAfter: 51n });
+      expect(await db.sql('SHOW search_path')).toEqual([{ search_path: 'public, pg_catalog' }]);
+      await db.client.query('COMMIT');
+    } catch (error) {
+      await db.client.query('ROLLBACK');
+      throw error;
+    }
+    expect(await nextValue(db, 'public.items_seq')).toBe(51n);
+  });
+});
