@@ -30,11 +30,18 @@ describe('objects planted on the search path by another role', () => {
       CREATE FUNCTION public.evil_plus(numeric, bigint) RETURNS numeric LANGUAGE sql
         AS $$ INSERT INTO public.mallory_log VALUES ('+'); SELECT 1::numeric $$;
       CREATE OPERATOR public.+ (LEFTARG = numeric, RIGHTARG = bigint, FUNCTION = public.evil_plus);
-      RESET ROLE;`);
+      CREATE FUNCTION public.unnest(text[]) RETURNS SETOF text LANGUAGE sql
+        AS $$ INSERT INTO public.mallory_log VALUES ('unnest'); SELECT 'items'::text $$;
+      CREATE FUNCTION public.cardinality(text[]) RETURNS integer LANGUAGE sql
+        AS $$ INSERT INTO public.mallory_log VALUES ('cardinality'); SELECT 0 $$;
+      RESET ROLE;
+      CREATE TABLE public.other (id serial PRIMARY KEY);`);
     // The traps are live: the same SQL without schema names runs the planted code and gets its answers.
     expect(await db.sql('SELECT max(id) AS m FROM public.items')).toEqual([{ m: 1 }]);
     expect(await db.sql('SELECT (2::numeric + 3::bigint)::int AS s')).toEqual([{ s: 1 }]);
-    expect([...new Set(await planted())]).toEqual(['max', '+']);
+    expect(await db.sql("SELECT x FROM unnest(ARRAY['other']::text[]) AS x")).toEqual([{ x: 'items' }]);
+    expect(await db.sql("SELECT cardinality(ARRAY['a']::text[]) AS n")).toEqual([{ n: 0 }]);
+    expect([...new Set(await planted())]).toEqual(['max', '+', 'unnest', 'cardinality']);
     await db.sql('DELETE FROM public.mallory_log');
   });
   beforeEach(() => db.sql("SELECT pg_catalog.setval('public.items_seq', 50)"));
@@ -48,21 +55,28 @@ describe('objects planted on the search path by another role', () => {
   });
 
   it('check reads the real MAX of a domain-typed key: 50, and the sequence at 51 is clear', async () => {
-    const report = await check(db.url);
+    const report = await check(db.url, { tables: ['items'] });
     expect(report.sequences).toEqual([
       expect.objectContaining({ sequence: 'items_seq', dataMax: 50n, nextValueBefore: 51n, behind: false }),
     ]);
   });
 
+  it('naming tables and exclusions, which the catalog query unnests, finds exactly the tables named', async () => {
+    const report = await check(db.url, { tables: ['other'], exclude: ['items'] });
+    expect(report.sequences).toEqual([expect.objectContaining({ sequence: 'other_id_seq', dataMax: null, nextValueBefore: 1n })]);
+    const items = await check(db.url, { tables: ['public.items'], exclude: ['other'] });
+    expect(items.sequences).toEqual([expect.objectContaining({ sequence: 'items_seq', dataMax: 50n, behind: false })]);
+  });
+
   it('realign with reset leaves a sequence that is exactly past the data where it is, at 51', async () => {
-    const report = await realign(db.url, { mode: 'reset' });
+    const report = await realign(db.url, { mode: 'reset', tables: ['items'] });
     expect(report.sequences[0]).toMatchObject({ action: 'unchanged', dataMax: 50n, nextValueAfter: 51n });
     expect(await nextValue(db, 'public.items_seq')).toBe(51n);
   });
 
   it('realign advances a sequence left at 11 to exactly 51, through the advance guard\'s arithmetic', async () => {
     await db.sql("SELECT pg_catalog.setval('public.items_seq', 10)");
-    const report = await realign(db.url);
+    const report = await realign(db.url, { tables: ['items'] });
     expect(report.sequences[0]).toMatchObject({ action: 'advanced', nextValueBefore: 11n, nextValueAfter: 51n });
     const [row] = await db.sql<{ id: number }>('INSERT INTO public.items DEFAULT VALUES RETURNING id');
     expect(row.id).toBe(51);

@@ -12,26 +12,28 @@ import { qualifiedName, quoteIdent, quoteLiteral } from './postgres-sql';
  * estimates and a join against one became a nested loop (measured: 115 s for 5,000 tables). Each catalog row
  * is looked up once and its names carried along: joining pg_class, pg_namespace and pg_attribute again at
  * the end cost a third of the query at 10,000 tables.
+ * Every function and type is named with its schema: another role's `unnest(text[])` or `cardinality(text[])` in a
+ * schema on the search path would be a better match than pg_catalog's polymorphic ones, and run as the caller.
  * Each row also carries the size of the shared lock table (max_locks_per_transaction × connections),
  * so batches can be sized to never run a transaction out of it.
  */
 export const CATALOG_SQL = `
 WITH uses AS MATERIALIZED (
-  SELECT found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum, min(found.kind_rank) AS kind_rank
+  SELECT found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum, pg_catalog.min(found.kind_rank) AS kind_rank
   FROM (
     SELECT d.objid AS seq_oid, s.relname AS seq_name, s.relnamespace AS seq_namespace,
-           d.refobjid AS rel_oid, d.refobjsubid::int2 AS attnum,
+           d.refobjid AS rel_oid, d.refobjsubid::pg_catalog.int2 AS attnum,
            CASE d.deptype WHEN 'i' THEN 1 ELSE 2 END AS kind_rank
     FROM pg_catalog.pg_depend d
     JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-    WHERE d.classid = 'pg_catalog.pg_class'::regclass
-      AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
       AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
     UNION ALL
     SELECT d.refobjid, s.relname, s.relnamespace, ad.adrelid, ad.adnum, 3
     FROM pg_catalog.pg_attrdef ad
-    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid
-     AND d.refclassid = 'pg_catalog.pg_class'::regclass
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND d.objid = ad.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
     JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
   ) found
   GROUP BY found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum
@@ -40,15 +42,17 @@ tree_uses AS MATERIALIZED (
   SELECT u.seq_oid, u.seq_name, u.seq_namespace, u.rel_oid, u.attnum, u.kind_rank,
          n.nspname AS table_schema, t.relname AS table_name, a.attname AS column_name, a.atttypid AS type_oid,
          t.relkind, t.relhassubclass,
-         (CASE WHEN $1::text[] IS NULL
+         (CASE WHEN $1::pg_catalog.text[] IS NULL
                THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
                     AND NOT pg_catalog.starts_with(n.nspname, 'pg_toast') AND NOT pg_catalog.starts_with(n.nspname, 'pg_temp_')
-               ELSE n.nspname = ANY ($1::text[]) END)
-         AND ($2::text[] IS NULL OR EXISTS (
-           SELECT 1 FROM unnest($2::text[], $3::text[]) AS f(schema_name, table_name)
+               ELSE n.nspname = ANY ($1::pg_catalog.text[]) END)
+         AND ($2::pg_catalog.text[] IS NULL OR EXISTS (
+           SELECT 1 FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]))
+             AS f(schema_name, table_name)
            WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname)))
-         AND (cardinality($4::text[]) = 0 OR NOT EXISTS (
-           SELECT 1 FROM unnest($4::text[], $5::text[]) AS f(schema_name, table_name)
+         AND (pg_catalog.cardinality($4::pg_catalog.text[]) = 0 OR NOT EXISTS (
+           SELECT 1 FROM ROWS FROM (pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]))
+             AS f(schema_name, table_name)
            WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname))) AS in_scope
   FROM uses u
   JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid AND t.relkind IN ('r', 'p')
@@ -62,32 +66,34 @@ tree_uses AS MATERIALIZED (
 ),
 -- A sequence is in scope when any table it feeds is; then every table it feeds counts towards its target.
 scoped AS (
-  SELECT u.*, bool_or(u.in_scope) OVER (PARTITION BY u.seq_oid) AS sequence_in_scope FROM tree_uses u
+  SELECT u.*, pg_catalog.bool_or(u.in_scope) OVER (PARTITION BY u.seq_oid) AS sequence_in_scope FROM tree_uses u
 ),
 -- A superuser holds every privilege: answering once spares four privilege checks per row.
 session AS (
-  SELECT current_setting('is_superuser') = 'on' AS superuser,
-         current_setting('server_version_num')::int >= 170000 AS has_maintain,
-         (current_setting('max_locks_per_transaction')::int8
-          * (current_setting('max_connections')::int8 + current_setting('max_prepared_transactions')::int8))::int8
+  SELECT pg_catalog.current_setting('is_superuser') = 'on' AS superuser,
+         pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 170000 AS has_maintain,
+         (pg_catalog.current_setting('max_locks_per_transaction')::pg_catalog.int8
+          * (pg_catalog.current_setting('max_connections')::pg_catalog.int8
+             + pg_catalog.current_setting('max_prepared_transactions')::pg_catalog.int8))::pg_catalog.int8
            AS lock_capacity
 )
-SELECT u.seq_oid::int8 AS "sequenceOid",
+SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
        sn.nspname AS "sequenceSchema", u.seq_name AS "sequenceName",
-       ps.seqstart::text AS "start", ps.seqincrement::text AS "increment",
-       ps.seqmin::text AS "minValue", ps.seqmax::text AS "maxValue", ps.seqcycle AS "cycle",
-       u.rel_oid::int8 AS "tableOid", u.table_schema AS "tableSchema", u.table_name AS "tableName",
+       ps.seqstart::pg_catalog.text AS "start", ps.seqincrement::pg_catalog.text AS "increment",
+       ps.seqmin::pg_catalog.text AS "minValue", ps.seqmax::pg_catalog.text AS "maxValue", ps.seqcycle AS "cycle",
+       u.rel_oid::pg_catalog.int8 AS "tableOid", u.table_schema AS "tableSchema", u.table_name AS "tableName",
        u.attnum AS "attnum", u.column_name AS "columnName",
        pg_catalog.format_type(COALESCE(NULLIF(ty.typbasetype, 0), u.type_oid), NULL) AS "columnType",
        CASE u.kind_rank WHEN 1 THEN 'identity' WHEN 2 THEN 'owned' ELSE 'default' END AS "kind",
        -- locks reading this table takes: itself and every index the planner opens, and the same again for
        -- each partition or inheritance child that LOCK and MAX() reach
        (CASE WHEN u.relkind = 'p' OR u.relhassubclass
-             THEN (SELECT count(*) + sum((SELECT count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = d.relid))
+             THEN (SELECT pg_catalog.count(*)
+                          + pg_catalog.sum((SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = d.relid))
                    FROM (SELECT relid FROM pg_catalog.pg_partition_tree(u.rel_oid)
                          UNION SELECT u.rel_oid
                          UNION SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = u.rel_oid) d)
-             ELSE 1 + (SELECT count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = u.rel_oid) END)::int
+             ELSE 1 + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = u.rel_oid) END)::pg_catalog.int4
          AS "lockWeight",
        CASE WHEN session.superuser THEN true ELSE pg_catalog.has_sequence_privilege(u.seq_oid, 'SELECT') END AS "canReadSequence",
        CASE WHEN session.superuser THEN true ELSE pg_catalog.has_sequence_privilege(u.seq_oid, 'UPDATE') END AS "canUpdateSequence",
@@ -108,13 +114,14 @@ ORDER BY sn.nspname, u.seq_name, u.table_schema, u.table_name, u.column_name`;
 
 /** Which named tables exist at all, to tell "unknown table" from "table without a sequence". */
 export const RESOLVE_TABLES_SQL = `
-SELECT f.ordinality::int AS "position", n.nspname AS "schema", c.relname AS "table"
-FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS f(schema_name, table_name, ordinality)
+SELECT f.ordinality::pg_catalog.int4 AS "position", n.nspname AS "schema", c.relname AS "table"
+FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]))
+  WITH ORDINALITY AS f(schema_name, table_name, ordinality)
 JOIN pg_catalog.pg_class c ON c.relname = f.table_name AND c.relkind IN ('r', 'p')
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
 
-export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])`;
+export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::pg_catalog.text[])`;
 
 /** One column to read under the batch's locks; the first column of each sequence also reads the sequence. */
 export interface LiveRead {
