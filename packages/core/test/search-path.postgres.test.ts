@@ -103,3 +103,45 @@ describe('objects planted on the search path by another role', () => {
     expect(await nextValue(db, 'public.items_seq')).toBe(51n);
   });
 });
+
+/** The catalog query's partition and inheritance branches compare oid with regclass: a planted `=` must not run there. */
+describe('a comparison operator planted on the search path by another role', () => {
+  let db: TestDatabase;
+  const mallory = `seqsync_mallory_${randomBytes(4).toString('hex')}`;
+  const planted = async () => (await db.sql<{ what: string }>('SELECT what FROM public.mallory_log')).map((r) => r.what);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('search_path_op');
+    await db.sql(`CREATE ROLE ${mallory};
+      CREATE TABLE public.parted (id serial, PRIMARY KEY (id)) PARTITION BY RANGE (id);
+      CREATE TABLE public.parted_low PARTITION OF public.parted FOR VALUES FROM (1) TO (100);
+      CREATE TABLE public.parted_high PARTITION OF public.parted FOR VALUES FROM (100) TO (1000);
+      INSERT INTO public.parted VALUES (7), (150);
+      GRANT USAGE, CREATE ON SCHEMA public TO ${mallory};
+      SET ROLE ${mallory};
+      CREATE TABLE public.mallory_log (what text);
+      GRANT INSERT ON public.mallory_log TO PUBLIC;
+      CREATE FUNCTION public.evil_eq(oid, regclass) RETURNS boolean LANGUAGE sql
+        AS $$ INSERT INTO public.mallory_log VALUES ('='); SELECT false $$;
+      CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = public.evil_eq);
+      RESET ROLE;`);
+    expect(await db.sql("SELECT 1259::oid = 'pg_class'::regclass AS same")).toEqual([{ same: false }]);
+    await db.sql('DELETE FROM public.mallory_log');
+  });
+  afterAll(async () => {
+    await db.drop();
+    const { Client } = await import('pg');
+    const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${mallory}`).finally(() => admin.end());
+  });
+
+  it('a partitioned table is read once, over its partitions: MAX 150, realigned to exactly 151', async () => {
+    const report = await realign(db.url);
+    expect(report.sequences).toEqual([expect.objectContaining({
+      sequence: 'parted_id_seq', uses: [expect.objectContaining({ table: 'parted' })], dataMax: 150n, nextValueAfter: 151n })]);
+    expect(await planted()).toEqual([]);
+    const [row] = await db.sql<{ id: number }>('INSERT INTO public.parted DEFAULT VALUES RETURNING id');
+    expect(row.id).toBe(151);
+  });
+});

@@ -12,8 +12,9 @@ import { qualifiedName, quoteIdent, quoteLiteral } from './postgres-sql';
  * estimates and a join against one became a nested loop (measured: 115 s for 5,000 tables). Each catalog row
  * is looked up once and its names carried along: joining pg_class, pg_namespace and pg_attribute again at
  * the end cost a third of the query at 10,000 tables.
- * Every function and type is named with its schema: another role's `unnest(text[])` or `cardinality(text[])` in a
- * schema on the search path would be a better match than pg_catalog's polymorphic ones, and run as the caller.
+ * Every function and type is named with its schema, and every comparison is between values of one type: another
+ * role's `unnest(text[])`, `cardinality(text[])` or `=(oid, regclass)` in a schema on the search path would be a
+ * better match than pg_catalog's polymorphic or coercing ones, and run as the caller.
  * Each row also carries the size of the shared lock table (max_locks_per_transaction × connections),
  * so batches can be sized to never run a transaction out of it.
  */
@@ -26,14 +27,14 @@ WITH uses AS MATERIALIZED (
            CASE d.deptype WHEN 'i' THEN 1 ELSE 2 END AS kind_rank
     FROM pg_catalog.pg_depend d
     JOIN pg_catalog.pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
       AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
     UNION ALL
     SELECT d.refobjid, s.relname, s.relnamespace, ad.adrelid, ad.adnum, 3
     FROM pg_catalog.pg_attrdef ad
-    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND d.objid = ad.oid
-     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+    JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid AND d.objid = ad.oid
+     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
     JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
   ) found
   GROUP BY found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum
@@ -61,8 +62,8 @@ tree_uses AS MATERIALIZED (
   -- MAX() over a partitioned table covers its partitions, which carry copies of the parent's default.
   WHERE NOT (t.relispartition AND EXISTS (
     SELECT 1 FROM pg_catalog.pg_partition_ancestors(u.rel_oid) anc
-    JOIN uses parent ON parent.rel_oid = anc.relid AND parent.seq_oid = u.seq_oid
-    WHERE anc.relid <> u.rel_oid))
+    JOIN uses parent ON parent.rel_oid = anc.relid::pg_catalog.oid AND parent.seq_oid = u.seq_oid
+    WHERE anc.relid::pg_catalog.oid <> u.rel_oid))
 ),
 -- A sequence is in scope when any table it feeds is; then every table it feeds counts towards its target.
 scoped AS (
@@ -83,14 +84,14 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
        ps.seqmin::pg_catalog.text AS "minValue", ps.seqmax::pg_catalog.text AS "maxValue", ps.seqcycle AS "cycle",
        u.rel_oid::pg_catalog.int8 AS "tableOid", u.table_schema AS "tableSchema", u.table_name AS "tableName",
        u.attnum AS "attnum", u.column_name AS "columnName",
-       pg_catalog.format_type(COALESCE(NULLIF(ty.typbasetype, 0), u.type_oid), NULL) AS "columnType",
+       pg_catalog.format_type(COALESCE(NULLIF(ty.typbasetype, 0::pg_catalog.oid), u.type_oid), NULL) AS "columnType",
        CASE u.kind_rank WHEN 1 THEN 'identity' WHEN 2 THEN 'owned' ELSE 'default' END AS "kind",
        -- locks reading this table takes: itself and every index the planner opens, and the same again for
        -- each partition or inheritance child that LOCK and MAX() reach
        (CASE WHEN u.relkind = 'p' OR u.relhassubclass
              THEN (SELECT pg_catalog.count(*)
                           + pg_catalog.sum((SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = d.relid))
-                   FROM (SELECT relid FROM pg_catalog.pg_partition_tree(u.rel_oid)
+                   FROM (SELECT relid::pg_catalog.oid FROM pg_catalog.pg_partition_tree(u.rel_oid)
                          UNION SELECT u.rel_oid
                          UNION SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = u.rel_oid) d)
              ELSE 1 + (SELECT pg_catalog.count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = u.rel_oid) END)::pg_catalog.int4
