@@ -22,7 +22,7 @@ export class UsageError extends Error {
 }
 
 const VALUE_FLAGS = {
-  check: ['--url', '--schema', '--table', '--exclude'],
+  check: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'],
   realign: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'],
 } as const;
 const SWITCHES = { check: ['--json', '--help'], realign: ['--json', '--help', '--reset', '--dry-run'] } as const;

@@ -20,10 +20,12 @@ const COMMON = `  --url URL            database URL (default: $DATABASE_URL)
 export const CHECK_HELP = `Usage: seqsync check [options]
 
 Reads every sequence that feeds a column and compares it with the data. Writes nothing and takes
-no lock beyond ordinary reads. Exit 0 when all are clear, 1 when any is behind, 2 on error.
+no lock beyond ordinary reads, but a read waits behind a migration's ACCESS EXCLUSIVE lock: that
+wait is bounded by --lock-timeout. Exit 0 when all are clear, 1 when any is behind, 2 on error.
 
 Options:
-${COMMON}`;
+${COMMON}
+  --lock-timeout MS    give up waiting for a table's lock after MS milliseconds (default 5000)`;
 
 export const REALIGN_HELP = `Usage: seqsync realign [options]
 

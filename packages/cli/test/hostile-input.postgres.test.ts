@@ -121,6 +121,21 @@ describe('seqsync CLI with hostile input (PostgreSQL)', () => {
     }
   });
 
+  it('a migration holding ACCESS EXCLUSIVE: check --lock-timeout exits 2 naming the table, instead of waiting for it', async () => {
+    const blocker = new Client({ connectionString: db.url });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN; LOCK TABLE "User" IN ACCESS EXCLUSIVE MODE');
+      const before = await snapshot();
+      const result = await seqsyncAsync(['check', '--url', db.url, '--lock-timeout', '300']);
+      await expectCleanFailure(result, new RegExp('^seqsync: lock timeout after 300 ms waiting for table "public"\\."User" '
+        + '\\(AccessExclusiveLock held by pid \\d+\\); nothing in this batch was changed$'), before);
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+  });
+
   it('a misspelt --exclude exits 2 instead of realigning the table the user meant to protect', async () => {
     const before = await snapshot();
     await expectCleanFailure(seqsync(['realign', '--url', db.url, '--exclude', 'Usr']),

@@ -22,8 +22,8 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
   const steps: Step[] = [];
   for (const [index, batch] of batches.entries()) {
     if (readOnly) {
-      const planned = await inBatch(dialect, db, sent, (connection) => dialect.inspectBatch(connection, catalog, batch, request))
-        .catch((failure: unknown) => { throw dialect.translateError(failure, { phase: 'run' }); });
+      const planned = await inBatch(dialect, db, sent, (connection) => dialect.inspectBatch(connection, catalog, batch, request),
+        (connection, failure) => explain(dialect, connection, batch, request, failure, null));
       steps.push(...planned);
       statements.push(...dialect.previewStatements(planned, request));
     } else {
@@ -98,9 +98,11 @@ function batchConnection(
  */
 async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
   dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
-  batch: readonly Counter[], request: RunRequest, failure: unknown, committedBatches: number,
+  batch: readonly Counter[], request: RunRequest, failure: unknown, committed: number | null,
 ): Promise<never> {
-  let error = dialect.translateError(failure, { phase: 'run', committedBatches });
+  // A read-only run commits nothing: its failures carry no batch count, and messages do not speak of rollbacks.
+  const committedBatches = committed ?? 0;
+  let error = dialect.translateError(failure, committed === null ? { phase: 'run' } : { phase: 'run', committedBatches });
   if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
   throw error.committedBatches === committedBatches
     ? error

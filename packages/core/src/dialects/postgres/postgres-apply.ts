@@ -25,19 +25,17 @@ const SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS
   + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
 const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
   + 'pg_catalog.set_config(\'search_path\', $3, true)';
-const READ_SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'row_security\') AS "rowSecurity", '
-  + 'pg_catalog.current_setting(\'search_path\') AS "searchPath", '
-  + `pg_catalog.set_config('row_security', 'off', true), pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
-const READ_RESTORE_SQL = 'SELECT pg_catalog.set_config(\'row_security\', $1, true), pg_catalog.set_config(\'search_path\', $2, true)';
-
 interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string }
 
-/** What a read of seqsync's own runs under (see readBatch). */
-const READ_SETTINGS = [`SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off'];
-
-/** The settings every batch of seqsync's own runs under, as plain statements a script can carry. */
+/**
+ * The settings every transaction of seqsync's own runs under, reads included, as plain statements a script can
+ * carry. A read waits behind an ACCESS EXCLUSIVE lock (an ALTER TABLE in a migration) as long as a write would,
+ * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock timeout.
+ */
 function ownSettings(lockTimeoutMs: number): string[] {
-  return [`SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, ...READ_SETTINGS];
+  return [
+    `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
+  ];
 }
 
 /**
@@ -84,17 +82,19 @@ export async function writeBatch(
  * see a MAX below the data and report a wrong target. With it off such a read fails, naming the table. SET LOCAL
  * needs a transaction: a script is one implicitly, otherwise the read gets one of its own.
  */
-export async function readBatch(connection: BatchConnection, batch: readonly PostgresSequence[]): Promise<Map<string, PostgresLiveState>> {
+export async function readBatch(
+  connection: BatchConnection, batch: readonly PostgresSequence[], lockTimeoutMs: number,
+): Promise<Map<string, PostgresLiveState>> {
   const live = liveStateStatement(batch);
   if (connection.ownsTransaction && connection.scripted) {
-    return readLiveState(batch, await connection.send<RawLiveRow>([...READ_SETTINGS, live]));
+    return readLiveState(batch, await connection.send<RawLiveRow>([...ownSettings(lockTimeoutMs), live]));
   }
-  const [previous] = await connection.send<{ rowSecurity: string; searchPath: string }>(
-    [...connection.begin(), { sql: READ_SAVE_AND_SET_SQL, params: [] }]);
+  const [previous] = await connection.send<PreviousSettings>(
+    [...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] }]);
   const states = readLiveState(batch, await connection.send<RawLiveRow>([live]));
   await connection.send(connection.ownsTransaction
     ? connection.commit()
-    : [{ sql: READ_RESTORE_SQL, params: [previous.rowSecurity, previous.searchPath] }]);
+    : [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath] }]);
   return states;
 }
 

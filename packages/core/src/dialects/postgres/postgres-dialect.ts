@@ -60,7 +60,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   async inspectBatch(
     connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
   ): Promise<PostgresStep[]> {
-    const states = await readBatch(connection, batch);
+    const states = await readBatch(connection, batch, request.lockTimeoutMs);
     return batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, request.mode));
   }
 
