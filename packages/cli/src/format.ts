@@ -1,4 +1,5 @@
 import type { Report, SequenceReport } from '@seqsync/core';
+import { isStillBehind } from './exit-codes';
 
 /** JSON with BigInt values as strings (JSON has no 64-bit integers). */
 export function toJson(report: Report): string {
@@ -62,6 +63,12 @@ export function formatRealign(report: Report): string {
   const prefix = report.dryRun ? 'Dry run: ' : '';
   const lines = [`${prefix}${verb} ${changed.length} of ${total} sequence${total === 1 ? '' : 's'}${transactions}.`];
   if (changed.length > 0) lines.push('', renderTable(HEADER, changed.map(rowOf)));
+  const stuck = report.sequences.filter(isStillBehind);
+  if (stuck.length > 0) {
+    const count = `${stuck.length} sequence${stuck.length === 1 ? ' is' : 's are'}`;
+    lines.push('', `${count} still behind the data ${report.dryRun ? 'and would stay so' : 'after this run'} (see "skipped" below): `
+      + 'the next insert into these tables can still fail with a duplicate key.');
+  }
   const rest = footer(report);
   if (rest.length > 0) lines.push('', ...rest);
   if (report.dryRun && report.statements.length > 0) {

@@ -8,7 +8,7 @@ Run "seqsync <command> --help" for the options of each command.
 The database URL comes from --url or DATABASE_URL: postgres:// or postgresql://, mysql:// or mariadb://
 (the server decides which), sqlite:./path/app.db or file:./path/app.db (the file must exist).
 
-Exit codes: 0 ok · 1 check found sequences behind · 2 error (nothing changed)`;
+Exit codes: 0 ok · 1 sequences behind (check), or still behind after realign · 2 error`;
 
 const COMMON = `  --url URL            database URL (default: $DATABASE_URL)
   --schema S           only tables in schema S (repeatable; default: all non-system schemas)
@@ -31,7 +31,8 @@ export const REALIGN_HELP = `Usage: seqsync realign [options]
 
 Moves each sequence that is behind to the first value past its data, in one transaction per batch,
 with the tables locked against writers (readers go on). Never moves a sequence backwards unless
---reset is given. Exit 0 on success, 2 on error (the failing batch is rolled back).
+--reset is given. Exit 0 on success, 1 when a sequence is still behind after it (no value past
+the data fits its range: listed as skipped), 2 on error (the failing batch is rolled back).
 
 Options:
 ${COMMON}

@@ -1,7 +1,7 @@
 import { check, realign, type Options, type Report } from '@seqsync/core';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { CHECK_HELP, MAIN_HELP, REALIGN_HELP } from './help';
-import { EXIT_BEHIND, EXIT_OK, describeError } from './exit-codes';
+import { EXIT_OK, describeError, exitCodeFor } from './exit-codes';
 import { formatCheck, formatRealign, toJson } from './format';
 import { VERSION } from './version';
 
@@ -35,11 +35,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (args.command === 'check') {
       const report = await check(url, options);
       io.stdout(`${args.json ? toJson(report) : formatCheck(report)}\n`);
-      return report.sequences.some((s) => s.behind) ? EXIT_BEHIND : EXIT_OK;
+      return exitCodeFor('check', report);
     }
     const report: Report = await realign(url, options);
     io.stdout(`${args.json ? toJson(report) : formatRealign(report)}\n`);
-    return EXIT_OK;
+    return exitCodeFor('realign', report);
   } catch (error) {
     const { message, exitCode } = describeError(error);
     io.stderr(`seqsync: ${message}\n`);

@@ -17,6 +17,18 @@ export function nextValueOf(lastValue: bigint, isCalled: boolean, increment: big
 }
 
 /**
+ * The value the next insert really gets from a sequence that may CYCLE: past its bound it wraps to MINVALUE
+ * (descending: MAXVALUE), usually into the oldest keys. Without CYCLE the value past the bound is kept: nextval
+ * fails there, which the exhaustion report shows as 100 %.
+ */
+export function wrappedNextValue(shape: SequenceShape, cycle: boolean, nextValue: bigint): bigint {
+  if (!cycle) return nextValue;
+  if (shape.increment > 0n && nextValue > shape.maxValue) return shape.minValue;
+  if (shape.increment < 0n && nextValue < shape.minValue) return shape.maxValue;
+  return nextValue;
+}
+
+/**
  * The first value on the sequence's own progression (`start + k·increment`) past the data:
  * above `dataMax` when ascending, below `dataMin` when descending, `start` for an empty table.
  * Staying on the progression matters for interleaved schemes (increment = node count, start = node id),

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SeqsyncError, check, dialectNameOf, realign } from '@seqsync/core';
 import type { Io } from '@seqsync/cli';
-import { EXIT_BEHIND, EXIT_ERROR, EXIT_OK, UsageError, describeError } from '@seqsync/cli';
+import { EXIT_ERROR, EXIT_OK, UsageError, describeError, exitCodeFor } from '@seqsync/cli';
 import { METADATA_JSON } from './emit-metadata';
 import { resolveModelScope, toSchemaMetadata } from './prisma-metadata';
 import { withSkippedModels } from './realign-sequences';
@@ -31,7 +31,7 @@ Options:
   --dry-run             print what would change, change nothing
   --lock-timeout <ms>   per-batch lock wait, default 5000
 
-Exit codes: 0 done (check: nothing behind), 1 check found a sequence behind, 2 error.
+Exit codes: 0 done (check: nothing behind), 1 a sequence is behind (check) or still behind after realign, 2 error.
 With no arguments and PRISMA_GENERATOR_INVOCATION set, this binary is the Prisma generator.
 `;
 
@@ -58,7 +58,7 @@ export async function runSeedStep(argv: readonly string[], io: SeedStepIo): Prom
     }
     const report = await run();
     io.stderr(`${formatSequencesReport(report, command)}\n`);
-    return command === 'check' && report.sequences.some((s) => s.behind) ? EXIT_BEHIND : EXIT_OK;
+    return exitCodeFor(command, report);
   } catch (error) {
     const { message, exitCode } = describeError(error);
     io.stderr(`seqsync-prisma: ${message}\n`);

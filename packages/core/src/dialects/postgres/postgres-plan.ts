@@ -1,7 +1,7 @@
 import type { Mode, SequenceReport } from '../../types';
 import type { PostgresLiveState, PostgresSequence } from './postgres-introspect';
 import { decide, nextValueOf, reportOf, skipDecision } from '../../sequence-decision';
-import { narrowestRange } from '../../sequence-math';
+import { narrowestRange, wrappedNextValue } from '../../sequence-math';
 import { INTEGER_TYPE_RANGES, qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
 import { compareText, tableKey } from '../../table-names';
 
@@ -15,7 +15,8 @@ export interface PostgresStep {
 
 /** Pure: catalog facts and live state in, the step out. */
 export function planCounter(sequence: PostgresSequence, state: PostgresLiveState, mode: Mode): PostgresStep {
-  const nextValueBefore = nextValueOf(state.lastValue, state.isCalled, sequence.shape.increment);
+  const nextValueBefore = wrappedNextValue(
+    sequence.shape, sequence.cycle, nextValueOf(state.lastValue, state.isCalled, sequence.shape.increment));
   const facts = {
     schema: sequence.schema, sequence: sequence.name, increment: sequence.shape.increment,
     uses: sequence.uses.map(({ schema, table, column, kind }) => ({ schema, table, column, kind })),
