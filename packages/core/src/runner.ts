@@ -16,13 +16,12 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
   });
   dialect.assertPrivileges(catalog, !readOnly);
   const batches = dialect.batches(catalog, request);
-  // A read-only run reports what realign would send, not the reads it made to find out.
-  const sent: string[] = [];
   const statements: string[] = [];
   const steps: Step[] = [];
   for (const [index, batch] of batches.entries()) {
     if (readOnly) {
-      const planned = await inBatch(dialect, db, sent, (connection) => dialect.inspectBatch(connection, catalog, batch, request),
+      // A read-only run reports what realign would send, not the reads it made to find out.
+      const planned = await inBatch(dialect, db, [], (connection) => dialect.inspectBatch(connection, catalog, batch, request),
         (connection, failure) => explain(dialect, connection, batch, request, failure, null));
       steps.push(...planned);
       statements.push(...dialect.previewStatements(planned, request));
@@ -48,14 +47,13 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
  */
 async function inBatch<T>(dialect: { readonly beginStatements: readonly string[] }, db: Queryable, record: string[],
   fn: (connection: BatchConnection) => Promise<T>,
-  onFailure?: (connection: Queryable | null, failure: unknown) => Promise<never>): Promise<T> {
+  onFailure: (connection: Queryable | null, failure: unknown) => Promise<never>): Promise<T> {
   const run = async (queryable: Queryable, ownsTransaction: boolean): Promise<T> => {
     const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record);
     try {
       return await fn(connection);
     } catch (failure) {
       if (ownsTransaction) await queryable.query('ROLLBACK').catch(() => undefined);
-      if (onFailure === undefined) throw failure;
       return onFailure(ownsTransaction ? queryable : null, failure);
     }
   };
