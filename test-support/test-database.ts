@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import type { Queryable } from '../packages/core/src';
 import { DEFAULT_PG_URL } from './postgres-server';
 
 /** A database created for one test suite and dropped after it. */
@@ -61,4 +62,28 @@ export async function nextValue(db: TestDatabase, sequence: string): Promise<big
     `SELECT s.last_value::text, s.is_called, p.seqincrement::text AS increment_by
      FROM ${sequence} s, pg_catalog.pg_sequence p WHERE p.seqrelid = $1::regclass`, [sequence]);
   return row.is_called ? BigInt(row.last_value) + BigInt(row.increment_by) : BigInt(row.last_value);
+}
+
+/**
+ * The client's open transaction as a caller's library would hand it to seqsync: one statement at a time, with
+ * `transaction` handing back itself, so seqsync neither begins nor commits and must put back what it sets.
+ */
+export function callerTransaction(client: Client): Queryable {
+  const self: Queryable = {
+    query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
+      (await client.query(sql, params === undefined ? undefined : [...params])).rows as Row[],
+    transaction: (fn) => fn(self),
+  };
+  return self;
+}
+
+/** Drops a role made for one suite; roles are the server's, not the database's, so dropping the database leaves them. */
+export async function dropRole(role: string): Promise<void> {
+  const admin = new Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP ROLE IF EXISTS "${role.replace(/"/g, '""')}"`);
+  } finally {
+    await admin.end();
+  }
 }

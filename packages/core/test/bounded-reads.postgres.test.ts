@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { check, realign, type Queryable } from '../src';
-import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
+import { check, realign } from '../src';
+import { callerTransaction, createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
 
 /**
  * A read waits behind a migration's ACCESS EXCLUSIVE lock while holding ACCESS SHARE on the tables read before it,
@@ -39,11 +39,7 @@ describe('check and dry runs behind a migration\'s ACCESS EXCLUSIVE lock', () =>
   it('inside a caller\'s transaction, one statement at a time: the same error, and the caller\'s lock_timeout is put back', async () => {
     await db.client.query("BEGIN; SET LOCAL lock_timeout = '42s'");
     try {
-      const inTransaction: Queryable = {
-        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-          (await db.client.query(sql, params === undefined ? undefined : [...params])).rows as Row[],
-        transaction: (fn) => fn(inTransaction),
-      };
+      const inTransaction = callerTransaction(db.client);
       const { rows } = await db.client.query("SELECT pg_catalog.current_setting('lock_timeout') AS t");
       expect(rows).toEqual([{ t: '42s' }]);
       await expect(check(inTransaction, { tables: ['a'] }))

@@ -1,6 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { check, realign, type Queryable } from '../src';
-import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
+import { check, realign } from '../src';
+import { callerTransaction, createTestDatabase, dropRole, nextValue, type TestDatabase } from '../../../test-support/test-database';
+
+/**
+ * A database in which the role `mallory` may create objects in `public`, and has: `plant` runs as that role, after a
+ * log table is made that every planted function writes to. `planted()` lists what ran.
+ */
+async function withPlantedObjects(label: string, mallory: string, setup: string, plant: string) {
+  const db = await createTestDatabase(label);
+  await db.sql(`CREATE ROLE ${mallory};
+    ${setup}
+    GRANT USAGE, CREATE ON SCHEMA public TO ${mallory};
+    SET ROLE ${mallory};
+    CREATE TABLE public.mallory_log (what text);
+    GRANT INSERT ON public.mallory_log TO PUBLIC;
+    ${plant}
+    RESET ROLE;`);
+  const planted = async () => (await db.sql<{ what: string }>('SELECT what FROM public.mallory_log')).map((r) => r.what);
+  return { db, planted };
+}
 
 /**
  * CVE-2018-1058 against seqsync: a role that may create objects in `public` plants an aggregate `max` for a domain
@@ -10,20 +28,16 @@ import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-
  */
 describe('objects planted on the search path by another role', () => {
   let db: TestDatabase;
+  let planted: () => Promise<string[]>;
   const mallory = `seqsync_mallory_${randomBytes(4).toString('hex')}`;
-  const planted = async () => (await db.sql<{ what: string }>('SELECT what FROM public.mallory_log')).map((r) => r.what);
 
   beforeAll(async () => {
-    db = await createTestDatabase('search_path');
-    await db.sql(`CREATE ROLE ${mallory};
+    ({ db, planted } = await withPlantedObjects('search_path', mallory, `
       CREATE DOMAIN public.item_id AS integer;
       CREATE SEQUENCE public.items_seq;
       CREATE TABLE public.items (id public.item_id PRIMARY KEY DEFAULT pg_catalog.nextval('public.items_seq'));
       INSERT INTO public.items SELECT g FROM pg_catalog.generate_series(1, 50) g;
-      GRANT USAGE, CREATE ON SCHEMA public TO ${mallory};
-      SET ROLE ${mallory};
-      CREATE TABLE public.mallory_log (what text);
-      GRANT INSERT ON public.mallory_log TO PUBLIC;
+      CREATE TABLE public.other (id serial PRIMARY KEY);`, `
       CREATE FUNCTION public.evil_step(integer, public.item_id) RETURNS integer LANGUAGE sql
         AS $$ INSERT INTO public.mallory_log VALUES ('max'); SELECT 1 $$;
       CREATE AGGREGATE public.max(public.item_id) (SFUNC = public.evil_step, STYPE = integer);
@@ -33,9 +47,7 @@ describe('objects planted on the search path by another role', () => {
       CREATE FUNCTION public.unnest(text[]) RETURNS SETOF text LANGUAGE sql
         AS $$ INSERT INTO public.mallory_log VALUES ('unnest'); SELECT 'items'::text $$;
       CREATE FUNCTION public.cardinality(text[]) RETURNS integer LANGUAGE sql
-        AS $$ INSERT INTO public.mallory_log VALUES ('cardinality'); SELECT 0 $$;
-      RESET ROLE;
-      CREATE TABLE public.other (id serial PRIMARY KEY);`);
+        AS $$ INSERT INTO public.mallory_log VALUES ('cardinality'); SELECT 0 $$;`));
     // The traps are live: the same SQL without schema names runs the planted code and gets its answers.
     expect(await db.sql('SELECT max(id) AS m FROM public.items')).toEqual([{ m: 1 }]);
     expect(await db.sql('SELECT (2::numeric + 3::bigint)::int AS s')).toEqual([{ s: 1 }]);
@@ -48,10 +60,7 @@ describe('objects planted on the search path by another role', () => {
   afterEach(async () => expect(await planted()).toEqual([]));
   afterAll(async () => {
     await db.drop();
-    const { Client } = await import('pg');
-    const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${mallory}`).finally(() => admin.end());
+    await dropRole(mallory);
   });
 
   it('check reads the real MAX of a domain-typed key: 50, and the sequence at 51 is clear', async () => {
@@ -87,12 +96,7 @@ describe('objects planted on the search path by another role', () => {
     await db.sql("SELECT pg_catalog.setval('public.items_seq', 10)");
     await db.client.query("BEGIN; SET LOCAL search_path = public, pg_catalog");
     try {
-      const inTransaction: Queryable = {
-        query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
-          (await db.client.query(sql, params === undefined ? undefined : [...params])).rows as Row[],
-        transaction: (fn) => fn(inTransaction),
-      };
-      const report = await realign(inTransaction, { tables: ['public.items'] });
+      const report = await realign(callerTransaction(db.client), { tables: ['public.items'] });
       expect(report.sequences[0]).toMatchObject({ action: 'advanced', dataMax: 50n, nextValueAfter: 51n });
       expect(await db.sql('SHOW search_path')).toEqual([{ search_path: 'public, pg_catalog' }]);
       await db.client.query('COMMIT');
@@ -107,33 +111,24 @@ describe('objects planted on the search path by another role', () => {
 /** The catalog query's partition and inheritance branches compare oid with regclass: a planted `=` must not run there. */
 describe('a comparison operator planted on the search path by another role', () => {
   let db: TestDatabase;
+  let planted: () => Promise<string[]>;
   const mallory = `seqsync_mallory_${randomBytes(4).toString('hex')}`;
-  const planted = async () => (await db.sql<{ what: string }>('SELECT what FROM public.mallory_log')).map((r) => r.what);
 
   beforeAll(async () => {
-    db = await createTestDatabase('search_path_op');
-    await db.sql(`CREATE ROLE ${mallory};
+    ({ db, planted } = await withPlantedObjects('search_path_op', mallory, `
       CREATE TABLE public.parted (id serial, PRIMARY KEY (id)) PARTITION BY RANGE (id);
       CREATE TABLE public.parted_low PARTITION OF public.parted FOR VALUES FROM (1) TO (100);
       CREATE TABLE public.parted_high PARTITION OF public.parted FOR VALUES FROM (100) TO (1000);
-      INSERT INTO public.parted VALUES (7), (150);
-      GRANT USAGE, CREATE ON SCHEMA public TO ${mallory};
-      SET ROLE ${mallory};
-      CREATE TABLE public.mallory_log (what text);
-      GRANT INSERT ON public.mallory_log TO PUBLIC;
+      INSERT INTO public.parted VALUES (7), (150);`, `
       CREATE FUNCTION public.evil_eq(oid, regclass) RETURNS boolean LANGUAGE sql
         AS $$ INSERT INTO public.mallory_log VALUES ('='); SELECT false $$;
-      CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = public.evil_eq);
-      RESET ROLE;`);
+      CREATE OPERATOR public.= (LEFTARG = oid, RIGHTARG = regclass, FUNCTION = public.evil_eq);`));
     expect(await db.sql("SELECT 1259::oid = 'pg_class'::regclass AS same")).toEqual([{ same: false }]);
     await db.sql('DELETE FROM public.mallory_log');
   });
   afterAll(async () => {
     await db.drop();
-    const { Client } = await import('pg');
-    const admin = new Client({ connectionString: db.url.replace(/\/[^/]*$/, '/postgres') });
-    await admin.connect();
-    await admin.query(`DROP ROLE IF EXISTS ${mallory}`).finally(() => admin.end());
+    await dropRole(mallory);
   });
 
   it('a partitioned table is read once, over its partitions: MAX 150, realigned to exactly 151', async () => {
