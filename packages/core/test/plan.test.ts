@@ -1,11 +1,12 @@
-import type { PostgresSequence, PostgresLiveState } from '../src/dialects/postgres/postgres-introspect';
+import type { PostgresSequence } from '../src/dialects/postgres/postgres-introspect';
+import type { PostgresLiveState } from '../src/dialects/postgres/postgres-live-read';
 import { lockStatement, planCounter, setvalStatement } from '../src/dialects/postgres/postgres-plan';
 
 function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
   return {
     oid: '100', schema: 'public', name: 'User_id_seq',
     shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2147483647n },
-    cycle: false, canRead: true, canUpdate: true,
+    cycle: false, canRead: true, canUpdate: true, owned: true,
     uses: [{
       schema: 'public',
       table: 'User',
@@ -17,6 +18,8 @@ function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
       lockWeight: 2,
       canReadTable: true,
       canLockTable: true,
+      keyIndexed: true,
+      unlogged: false,
     }],
     ...overrides,
   };

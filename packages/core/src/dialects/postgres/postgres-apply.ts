@@ -1,9 +1,10 @@
 import type { Mode, Queryable } from '../../types';
 import type { BatchConnection, Statement } from '../../dialect';
-import type { PostgresLiveState, PostgresSequence, RawLiveRow } from './postgres-introspect';
+import type { PostgresSequence } from './postgres-introspect';
+import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
-import { liveStateStatement, readLiveState } from './postgres-introspect';
+import { liveStateStatement, readLiveState } from './postgres-live-read';
 import { lockStatement, planCounter, setvalStatement } from './postgres-plan';
 import { qualifiedName, sqlInteger } from './postgres-sql';
 

@@ -1,5 +1,3 @@
-import { qualifiedName, quoteIdent, quoteLiteral } from './postgres-sql';
-
 /**
  * The read-only catalog queries. Kept apart from the code that runs them so the SQL reads as one piece.
  *
@@ -42,7 +40,7 @@ WITH uses AS MATERIALIZED (
 tree_uses AS MATERIALIZED (
   SELECT u.seq_oid, u.seq_name, u.seq_namespace, u.rel_oid, u.attnum, u.kind_rank,
          n.nspname AS table_schema, t.relname AS table_name, a.attname AS column_name, a.atttypid AS type_oid,
-         t.relkind, t.relhassubclass,
+         t.relkind, t.relhassubclass, t.relpersistence,
          (CASE WHEN $1::pg_catalog.text[] IS NULL
                THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
                     AND NOT pg_catalog.starts_with(n.nspname, 'pg_toast') AND NOT pg_catalog.starts_with(n.nspname, 'pg_temp_')
@@ -71,7 +69,7 @@ scoped AS (
 ),
 -- A superuser holds every privilege: answering once spares four privilege checks per row.
 session AS (
-  SELECT pg_catalog.current_setting('is_superuser') = 'on' AS superuser,
+  SELECT pg_catalog.current_setting('is_superuser') = 'on' AS superuser, pg_catalog.pg_is_in_recovery() AS in_recovery,
          pg_catalog.current_setting('server_version_num')::pg_catalog.int4 >= 170000 AS has_maintain,
          (pg_catalog.current_setting('max_locks_per_transaction')::pg_catalog.int8
           * (pg_catalog.current_setting('max_connections')::pg_catalog.int8
@@ -98,15 +96,23 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
          AS "lockWeight",
        CASE WHEN session.superuser THEN true ELSE pg_catalog.has_sequence_privilege(u.seq_oid, 'SELECT') END AS "canReadSequence",
        CASE WHEN session.superuser THEN true ELSE pg_catalog.has_sequence_privilege(u.seq_oid, 'UPDATE') END AS "canUpdateSequence",
+       -- ALTER SEQUENCE, which makes the write transactional, is for the owner (or a member of the owning role)
+       CASE WHEN session.superuser THEN true ELSE pg_catalog.pg_has_role(sc.relowner, 'USAGE') END AS "ownsSequence",
        CASE WHEN session.superuser THEN true ELSE pg_catalog.has_table_privilege(u.rel_oid, 'SELECT') END AS "canReadTable",
        CASE WHEN session.superuser THEN true
             WHEN pg_catalog.has_table_privilege(u.rel_oid, 'UPDATE, DELETE, TRUNCATE') THEN true
             -- PostgreSQL 17 added MAINTAIN, which also allows locking a table in any mode; older servers reject the word
             WHEN session.has_maintain THEN pg_catalog.has_table_privilege(u.rel_oid, 'MAINTAIN')
             ELSE false END AS "canLockTable",
+       -- an index led by the key column answers MAX/MIN from one probe; without one the read scans the table
+       EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+               WHERE i.indrelid = u.rel_oid AND i.indkey[0] = u.attnum AND i.indpred IS NULL) AS "keyIndexed",
+       u.relpersistence = 'u' OR sc.relpersistence = 'u' AS "unlogged",
+       session.in_recovery AS "inRecovery",
        session.lock_capacity AS "lockCapacity"
 FROM scoped u
 CROSS JOIN session
+JOIN pg_catalog.pg_class sc ON sc.oid = u.seq_oid
 JOIN pg_catalog.pg_namespace sn ON sn.oid = u.seq_namespace
 JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = u.seq_oid
 JOIN pg_catalog.pg_type ty ON ty.oid = u.type_oid
@@ -123,72 +129,3 @@ JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
 
 export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::pg_catalog.text[])`;
-
-/** One column to read under the batch's locks; the first column of each sequence also reads the sequence. */
-export interface LiveRead {
-  readonly table: { readonly schema: string; readonly name: string };
-  readonly column: string;
-  /** Null for a sequence's second and later columns: its position is read once. */
-  readonly sequence: { readonly schema: string; readonly name: string } | null;
-  /** MIN instead of MAX: the extreme a descending sequence moves towards. */
-  readonly descending: boolean;
-  /**
-   * The column's integer type in pg_catalog (`int4`), domains resolved; null for columns that are not integers:
-   * their values cannot be compared with a sequence, so they are not read.
-   */
-  readonly baseType: string | null;
-}
-
-/** Reads per query_to_xml call: enough to spread its per-call cost, few enough to keep each query small. */
-export const LIVE_READS_PER_QUERY = 20;
-
-/**
- * Live state for one batch: per column a tiny SELECT that reads the data's extreme on the side the sequence
- * moves towards (MAX ascending, MIN descending — reading both doubles the index probes) through the key's index
- * and, once per sequence, its `last_value`/`is_called`; twenty of them UNION ALL'd into one query, and every
- * query run by query_to_xml inside one statement. Each row also carries the OIDs the names resolve to now, so a
- * table or sequence swapped since the catalog was read is caught rather than read.
- *
- * Why this shape (measured on 1,000 and 10,000 tables, fresh connections):
- *  - one VALUES list of per-table subqueries plans quadratically (every initPlan is rechecked for parallel
- *    safety against all the others: 1.4 s for 1,000 tables);
- *  - one UNION ALL of them all plans linearly but fails with "stack depth limit exceeded" past a few thousand
- *    branches and keeps every scanned page pinned until the statement ends ("no unpinned buffers available"
- *    at 10,000 tables with the default shared_buffers);
- *  - query_to_xml plans and finishes each small query on its own, as a script of separate statements would,
- *    while every answer still comes back from the one statement a Queryable reports rows for; twenty reads per
- *    call make that as cheap as the hand-written one-statement-per-table script (~0.2 ms per table, cold);
- *  - the queries are written here with quoteIdent rather than by format(%I) and ::regclass on the server, and
- *    the XML is returned as is and read by the caller: server-side formatting and regular expressions per row
- *    cost a third of the read.
- */
-export function liveStateSql(reads: readonly LiveRead[]): string {
-  const queries: string[] = [];
-  for (let from = 0; from < reads.length; from += LIVE_READS_PER_QUERY) {
-    const chunk = reads.slice(from, from + LIVE_READS_PER_QUERY).map((read, index) => liveReadQuery(read, from + index + 1));
-    queries.push(quoteLiteral(chunk.join(' UNION ALL ')));
-  }
-  return `SELECT x.position::pg_catalog.int4 AS "position", pg_catalog.query_to_xml(x.query, false, true, '')::pg_catalog.text AS "doc"
-FROM pg_catalog.unnest(ARRAY[${queries.join(',\n')}]::pg_catalog.text[]) WITH ORDINALITY AS x(query, position)`;
-}
-
-/**
- * One row per read: `<k>` its position in the batch, `<e>` the extreme, `<l>`/`<c>` last_value/is_called,
- * `<s>`/`<t>` the sequence's and table's OIDs. NULLs are left out of the XML (an empty table has no `<e>`).
- */
-function liveReadQuery(read: LiveRead, position: number): string {
-  const table = qualifiedName(read.table.schema, read.table.name);
-  // A domain-typed key is cast to its base type, so only pg_catalog's min/max(int) can match it: an aggregate
-  // planted for the domain itself would be the better match and run instead. The cast keeps the key's index.
-  const extreme = read.baseType !== null
-    ? `(SELECT pg_catalog.${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}::pg_catalog.${read.baseType}) FROM ${table})`
-      + '::pg_catalog.int8'
-    : 'NULL::pg_catalog.int8';
-  const tableOid = `${quoteLiteral(table)}::pg_catalog.regclass::pg_catalog.oid`;
-  if (read.sequence === null) {
-    return `SELECT ${position} AS k, ${extreme} AS e, NULL::pg_catalog.int8 AS l, NULL::pg_catalog.bool AS c, `
-      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t`;
-  }
-  return `SELECT ${position} AS k, ${extreme} AS e, last_value AS l, is_called AS c, tableoid AS s, ${tableOid} AS t `
-    + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}`;
-}

@@ -3,10 +3,7 @@ import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
 import type { CatalogScope } from '../../dialect';
 import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } from '../../table-names';
-import { SeqsyncError } from '../../errors';
-import type { LiveRead } from './postgres-catalog-sql';
-import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, liveStateSql } from './postgres-catalog-sql';
-import { INTEGER_TYPE_NAMES } from './postgres-sql';
+import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL } from './postgres-catalog-sql';
 
 export interface PostgresColumnUse extends SequenceUse {
   readonly tableOid: string;
@@ -17,6 +14,10 @@ export interface PostgresColumnUse extends SequenceUse {
   readonly lockWeight: number;
   readonly canReadTable: boolean;
   readonly canLockTable: boolean;
+  /** An index led by this column exists, so MAX/MIN under the lock is one probe rather than a scan. */
+  readonly keyIndexed: boolean;
+  /** The table or the sequence is UNLOGGED: a standby has no contents for it. */
+  readonly unlogged: boolean;
 }
 
 /** A sequence and every column it feeds, as the catalog describes them. */
@@ -29,6 +30,8 @@ export interface PostgresSequence {
   readonly uses: readonly PostgresColumnUse[];
   readonly canRead: boolean;
   readonly canUpdate: boolean;
+  /** The role owns the sequence (or is a member of its owner), so ALTER SEQUENCE can make the write transactional. */
+  readonly owned: boolean;
 }
 
 export interface PostgresCatalog {
@@ -36,14 +39,8 @@ export interface PostgresCatalog {
   readonly tablesWithoutSequence: readonly string[];
   /** Size of the server's shared lock table (max_locks_per_transaction × connections). */
   readonly lockCapacity: number;
-}
-
-/** What the data and the sequence look like right now; only the extreme on the sequence's side is read. */
-export interface PostgresLiveState {
-  readonly lastValue: bigint;
-  readonly isCalled: boolean;
-  readonly dataMax: bigint | null;
-  readonly dataMin: bigint | null;
+  /** The server is a hot standby: nothing can be written, and sequence positions read there run ahead of the primary's. */
+  readonly inRecovery: boolean;
 }
 
 interface RawUseRow {
@@ -51,12 +48,9 @@ interface RawUseRow {
   start: string; increment: string; minValue: string; maxValue: string; cycle: boolean;
   tableOid: string; tableSchema: string; tableName: string; attnum: number; columnName: string;
   columnType: string; kind: SequenceUse['kind']; lockWeight: number;
-  canReadSequence: boolean; canUpdateSequence: boolean; canReadTable: boolean; canLockTable: boolean;
-  lockCapacity: string;
+  canReadSequence: boolean; canUpdateSequence: boolean; ownsSequence: boolean; canReadTable: boolean; canLockTable: boolean;
+  keyIndexed: boolean; unlogged: boolean; inRecovery: boolean; lockCapacity: string;
 }
-
-/** One query_to_xml call: its position among the batch's queries and the rows it returned, as XML. */
-interface RawLiveRow { position: number; doc: string | null }
 
 /** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
@@ -75,85 +69,9 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<P
     .filter((t) => !sequenced.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table }));
   const lockCapacity = rows.length === 0 ? 0 : Number(rows[0].lockCapacity);
-  return { sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity };
+  const inRecovery = rows.length === 0 ? false : rows[0].inRecovery;
+  return { sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery };
 }
-
-/**
- * The live-state query for a batch: one statement without bind parameters, so the same text rides in a script
- * with the LOCK statement or goes on its own.
- */
-export function liveStateStatement(batch: readonly PostgresSequence[]): string {
-  return liveStateSql(liveReadsOf(batch));
-}
-
-/** The batch's reads in order: one per column, the sequence's position with its first column. */
-function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
-  return batch.flatMap((sequence) => sequence.uses.map((use, index) => ({
-    table: { schema: use.schema, name: use.table },
-    column: use.column,
-    sequence: index === 0 ? { schema: sequence.schema, name: sequence.name } : null,
-    descending: sequence.shape.increment < 0n,
-    baseType: INTEGER_TYPE_NAMES[use.columnType] ?? null,
-  })));
-}
-
-/**
- * Folds the live-state rows into one state per sequence: its position and the data's extreme over all its
- * columns — MAX for ascending sequences (dataMin stays null), MIN for descending ones (dataMax stays null).
- * A name that now resolves to another table or sequence than the catalog described fails the batch.
- */
-export function readLiveState(batch: readonly PostgresSequence[], rows: readonly RawLiveRow[]): Map<string, PostgresLiveState> {
-  const reads = new Map<number, string>();
-  for (const row of rows) {
-    for (const element of (row.doc ?? '').split('</row>')) {
-      const position = xmlValue(element, 'k');
-      if (position !== null) reads.set(Number(position), element);
-    }
-  }
-  const states = new Map<string, PostgresLiveState>();
-  let position = 0;
-  for (const sequence of batch) {
-    const ascending = sequence.shape.increment > 0n;
-    let extreme: bigint | null = null;
-    let lastValue: bigint | null = null;
-    let isCalled = false;
-    for (const [index, use] of sequence.uses.entries()) {
-      position += 1;
-      const read = reads.get(position) ?? '';
-      const sameSequence = index > 0 || (xmlValue(read, 's') === sequence.oid && xmlValue(read, 'l') !== null);
-      if (xmlValue(read, 't') !== use.tableOid || !sameSequence) {
-        throw new SeqsyncError('QUERY_FAILED',
-          `sequence ${sequence.schema}.${sequence.name} or table ${use.schema}.${use.table} vanished or was replaced while reading it`);
-      }
-      if (index === 0) {
-        lastValue = BigInt(xmlValue(read, 'l') as string);
-        isCalled = xmlValue(read, 'c') === 'true';
-      }
-      const value = xmlValue(read, 'e');
-      if (value !== null) {
-        const candidate = BigInt(value);
-        if (extreme === null || (ascending ? candidate > extreme : candidate < extreme)) extreme = candidate;
-      }
-    }
-    states.set(sequence.oid, {
-      lastValue: lastValue as bigint,
-      isCalled,
-      dataMax: ascending ? extreme : null,
-      dataMin: ascending ? null : extreme,
-    });
-  }
-  return states;
-}
-
-/** The text of `<name>` in query_to_xml's output; the elements hold integers and booleans only. */
-function xmlValue(doc: string, name: string): string | null {
-  const open = doc.indexOf(`<${name}>`);
-  if (open < 0) return null;
-  const start = open + name.length + 2;
-  return doc.slice(start, doc.indexOf('<', start));
-}
-
-export type { RawLiveRow };
 
 function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
   const bySequence = new Map<string, { head: RawUseRow; uses: PostgresColumnUse[] }>();
@@ -164,6 +82,7 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
       schema: row.tableSchema, table: row.tableName, column: row.columnName, kind: row.kind,
       tableOid: String(row.tableOid), attnum: Number(row.attnum), columnType: row.columnType,
       lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable, canLockTable: row.canLockTable,
+      keyIndexed: row.keyIndexed, unlogged: row.unlogged,
     });
     bySequence.set(key, entry);
   }
@@ -178,6 +97,7 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
     uses,
     canRead: head.canReadSequence,
     canUpdate: head.canUpdateSequence,
+    owned: head.ownsSequence,
   }));
 }
 

@@ -1,5 +1,6 @@
 import type { Mode, SequenceReport } from '../../types';
-import type { PostgresLiveState, PostgresSequence } from './postgres-introspect';
+import type { PostgresSequence } from './postgres-introspect';
+import type { PostgresLiveState } from './postgres-live-read';
 import { decide, nextValueOf, reportOf, skipDecision } from '../../sequence-decision';
 import { narrowestRange, wrappedNextValue } from '../../sequence-math';
 import { INTEGER_TYPE_RANGES, qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
