@@ -25,9 +25,12 @@ function rowOf(sequence: SequenceReport): string[] {
 const HEADER = ['sequence', 'feeds', 'data max/min', 'next before', 'next after', 'action'];
 
 function warnings(report: Report): string[] {
-  return report.sequences
-    .filter((s) => s.exhaustionWarning)
-    .map((s) => `warning: ${s.schema}.${s.sequence} has used ${s.exhaustionPercent}% of its range (${usesOf(s)})`);
+  return [
+    ...report.warnings.map((warning) => `warning: ${warning}`),
+    ...report.sequences
+      .filter((s) => s.exhaustionWarning)
+      .map((s) => `warning: ${s.schema}.${s.sequence} has used ${s.exhaustionPercent}% of its range (${usesOf(s)})`),
+  ];
 }
 
 function footer(report: Report): string[] {

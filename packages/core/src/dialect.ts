@@ -25,12 +25,14 @@ export interface RunRequest {
 export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
 
 /** The part of a Report the runner fills in; the engine adds the rest. */
-export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'statements' | 'batches'>;
+export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'batches'>;
 
 /** What every dialect's catalog holds besides its counters. */
 export interface DialectCatalog {
   /** Tables named in the request that exist but that no counter feeds. */
   readonly tablesWithoutSequence: readonly string[];
+  /** Run-level warnings the catalog alone shows (see {@link Report.warnings}); absent when there are none. */
+  readonly warnings?: readonly string[];
 }
 
 /** One statement; bound parameters keep it out of multi-statement scripts, which cannot carry them. */
@@ -39,6 +41,8 @@ export type Statement = string | { readonly sql: string; readonly params: readon
 /** What planning one counter produced: its report, plus whatever the dialect's writer needs. */
 export interface PlannedStep {
   readonly report: SequenceReport;
+  /** Warnings about this counter for {@link Report.warnings}; absent when there are none. */
+  readonly warnings?: readonly string[];
 }
 
 /**

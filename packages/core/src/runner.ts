@@ -35,6 +35,7 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
   return {
     sequences: steps.map((step) => step.report),
     tablesWithoutSequence: catalog.tablesWithoutSequence,
+    warnings: [...(catalog.warnings ?? []), ...steps.flatMap((step) => step.warnings ?? [])],
     statements,
     batches: readOnly ? 0 : batches.length,
   };

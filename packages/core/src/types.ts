@@ -111,6 +111,11 @@ export interface Report {
   readonly sequences: readonly SequenceReport[];
   /** Tables named in `tables` that exist but have no sequence feeding a column. */
   readonly tablesWithoutSequence: readonly string[];
+  /**
+   * What seqsync saw but could not act on or vouch for, one sentence each, naming the object: a default it cannot
+   * trace to a sequence, a use it does not compare, a write that cannot be rolled back. Empty when there is none.
+   */
+  readonly warnings: readonly string[];
   /** The statements that ran (or, in a dry run, would run), in order. */
   readonly statements: readonly string[];
   /** Round trips to the database for this run. */

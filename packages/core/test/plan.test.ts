@@ -1,6 +1,7 @@
 import type { PostgresSequence } from '../src/dialects/postgres/postgres-introspect';
 import type { PostgresLiveState } from '../src/dialects/postgres/postgres-live-read';
-import { lockStatement, planCounter, setvalStatement } from '../src/dialects/postgres/postgres-plan';
+import { planCounter } from '../src/dialects/postgres/postgres-plan';
+import { lockStatement, setvalStatement } from '../src/dialects/postgres/postgres-write-sql';
 
 function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
   return {

@@ -5,7 +5,8 @@ import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
 import { liveStateStatement, readLiveState } from './postgres-live-read';
-import { lockStatement, planCounter, setvalStatement } from './postgres-plan';
+import { planCounter } from './postgres-plan';
+import { lockStatement, setvalStatement } from './postgres-write-sql';
 import { qualifiedName, sqlInteger } from './postgres-sql';
 
 /**
