@@ -1,7 +1,7 @@
 import type { OpenDatabase } from '../../dialect';
 import type { Mysql2ConnectionLike } from './mysql2-adapter';
 import { loadOptionalDriver } from '../../optional-driver';
-import { translateMysqlError } from './mysql-errors';
+import { awaitHandshake, translateMysqlError } from './mysql-errors';
 import { fromMysql2Connection } from './mysql2-adapter';
 
 interface Mysql2Module {
@@ -30,7 +30,7 @@ export async function connectMysql(url: URL): Promise<OpenDatabase> {
   connection.on('error', () => undefined);
   const close = () => new Promise<void>((resolve) => connection.end(() => resolve()));
   try {
-    await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
+    await awaitHandshake(new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve()))), url);
   } catch (error) {
     // A connection that never opened cannot be ended politely (end() would wait for ever).
     connection.destroy();

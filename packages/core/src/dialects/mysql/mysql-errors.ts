@@ -1,4 +1,5 @@
 import { SeqsyncError } from '../../errors';
+import { probeWireProtocol, tcpAddressOf } from '../wire-probe';
 
 interface DriverError { code?: string; errno?: number; message?: string; sqlMessage?: string }
 
@@ -7,6 +8,38 @@ const PERMISSION = new Set([1044, 1045, 1142, 1143, 1227, 1370]);
 const CONNECTION = new Set([1045, 1049, 1040, 1129, 1130, 2002, 2003, 2005, 2013]);
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
 const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR']);
+
+/** How long a server may take to greet before seqsync asks what listens: MySQL and MariaDB greet at once. */
+const GREETING_PATIENCE_MS = 1_000;
+
+/**
+ * Waits for a new connection's handshake. PostgreSQL waits for the client to speak first, so a mysql:// URL
+ * pointed at it would wait out the whole connect timeout for a greeting that never comes. When none has come
+ * within GREETING_PATIENCE_MS, a probe asks what listens at the URL's address, and a PostgreSQL answer fails the
+ * connect at once, naming the address; any other answer leaves the handshake to the driver's own timeout.
+ */
+export async function awaitHandshake(handshake: Promise<void>, url: URL): Promise<void> {
+  const address = tcpAddressOf(url, 3306);
+  if (address === null) return handshake;
+  let settled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const answeredLikePostgres = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      void probeWireProtocol(address.host, address.port).then((protocol) => {
+        if (protocol === 'postgres' && !settled) {
+          reject(new SeqsyncError('INVALID_URL',
+            `the server at ${address.label} answered like PostgreSQL, not MySQL/MariaDB: use a postgres:// URL`));
+        }
+      });
+    }, GREETING_PATIENCE_MS);
+  });
+  try {
+    await Promise.race([handshake, answeredLikePostgres]);
+  } finally {
+    settled = true;
+    clearTimeout(timer);
+  }
+}
 
 /** The one place a MySQL/MariaDB or socket error becomes a SeqsyncError with a code. */
 export function translateMysqlError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError {

@@ -1,6 +1,7 @@
 import { SeqsyncError } from '../../errors';
+import { probeWireProtocol, tcpAddressOf } from '../wire-probe';
 
-interface DriverError { code?: string; message?: string }
+interface DriverError { code?: string; message?: string; severity?: string }
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03',
@@ -10,6 +11,30 @@ const CONNECTION_CODES = new Set([
  * transaction timeouts (25P03, 25P04), or the socket went away.
  */
 const LOST_CODES = new Set(['57P01', '57P02', '57P04', '57P05', '25P03', '25P04', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE']);
+/** Nothing listens at the address, or there is no such host: no server to ask what it is. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/**
+ * PgBouncer's answer (08P01, and it closes the connection) when a pool in statement mode sees a transaction stay
+ * open past one statement: the server connection is dropped with it, so the transaction is rolled back.
+ */
+const STATEMENT_POOLING = /transaction blocks not allowed in statement pooling mode/i;
+
+/**
+ * A failed connect, translated. When no PostgreSQL error came back (pg then reports a stray message such as
+ * "unexpected copyData message"), asks what listens at the URL's address, so a postgres:// URL pointed at a
+ * MySQL/MariaDB port says so instead.
+ */
+export async function translatePostgresConnectError(error: unknown, url: URL): Promise<SeqsyncError> {
+  const driverError = (error ?? {}) as DriverError;
+  const address = tcpAddressOf(url, 5432);
+  // An ErrorResponse (it has a severity) means PostgreSQL or PgBouncer answered.
+  if (address !== null && driverError.severity === undefined && !UNREACHABLE_CODES.has(driverError.code ?? '')
+    && await probeWireProtocol(address.host, address.port) === 'mysql') {
+    return new SeqsyncError('INVALID_URL',
+      `the server at ${address.label} answered like MySQL/MariaDB, not PostgreSQL: use a mysql:// URL`, { cause: error });
+  }
+  return translatePostgresError(error, { phase: 'connect' });
+}
 
 /**
  * The one place a PostgreSQL or socket error becomes a SeqsyncError with a code.
@@ -32,6 +57,11 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
   if (code === '40P01') {
     return new SeqsyncError('DEADLOCK',
       `${message}: a transaction of another session needed a table seqsync had locked${rolledBack}; run realign again`, options);
+  }
+  if (code === '08P01' && STATEMENT_POOLING.test(message)) {
+    return new SeqsyncError('UNSUPPORTED_DATABASE',
+      `PgBouncer in statement pooling mode refused seqsync's transaction (${message}): realign locks, reads and writes each `
+      + `batch in one transaction; use a direct PostgreSQL URL or a PgBouncer pool with pool_mode = transaction${rolledBack}`, options);
   }
   if (code === '57014') {
     return /statement timeout/i.test(message)
