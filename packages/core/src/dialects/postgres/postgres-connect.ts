@@ -1,7 +1,7 @@
 import type { OpenDatabase } from '../../dialect';
 import { connect as openSocket } from 'node:net';
 import { loadOptionalDriver } from '../../optional-driver';
-import { translatePostgresError } from './postgres-errors';
+import { translatePostgresConnectError } from './postgres-errors';
 import { fromPgClient } from './pg-adapter';
 
 interface PgModule {
@@ -33,7 +33,7 @@ export async function connectPostgres(url: URL): Promise<OpenDatabase> {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw translatePostgresError(error, { phase: 'connect' });
+    throw await translatePostgresConnectError(error, url);
   }
   return {
     queryable: fromPgClient(client),
