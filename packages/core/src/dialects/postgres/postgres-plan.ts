@@ -1,7 +1,7 @@
 import type { Mode, SequenceReport } from '../../types';
 import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState } from './postgres-live-read';
-import { decide, nextValueOf, reportOf, skipDecision } from '../../sequence-decision';
+import { decide, nextValueOf, reportOf, skipDecision, warningsOf } from '../../sequence-decision';
 import { narrowestRange, wrappedNextValue } from '../../sequence-math';
 import { INTEGER_TYPE_RANGES } from './postgres-sql';
 
@@ -11,6 +11,7 @@ export interface PostgresStep {
   readonly report: SequenceReport;
   /** The value the next `nextval` must return; null when the sequence is left as it is. */
   readonly newNextValue: bigint | null;
+  readonly warnings?: readonly string[];
 }
 
 /** Pure: catalog facts and live state in, the step out. */
@@ -29,7 +30,10 @@ export function planCounter(sequence: PostgresSequence, state: PostgresLiveState
       + `${nonInteger.columnType}, not an integer type; its values cannot be compared with the sequence`)
     : decide({
       shape: sequence.shape, columnRange: narrowestRange(ranges), nextValue: nextValueBefore,
-      dataMax: state.dataMax, dataMin: state.dataMin,
+      dataMax: state.dataMax, dataMin: state.dataMin, beyondBound: state.beyondBound ?? null,
     }, mode);
-  return { sequence, newNextValue: decision.newNextValue, report: reportOf(facts, decision) };
+  const warnings = warningsOf(facts, decision);
+  return {
+    sequence, newNextValue: decision.newNextValue, report: reportOf(facts, decision), ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }
