@@ -8,7 +8,8 @@ const LISTEN_FIRST_MS = 250;
 
 /**
  * PostgreSQL's SSLRequest (length 8, code 80877103). The server, and PgBouncer, answer it with one byte, `S` or
- * `N`, before any authentication; a probe that then closes leaves no complaint in PostgreSQL's log.
+ * `N`, before any authentication. Closing after `N` leaves nothing in PostgreSQL's log; after `S` (a server with
+ * TLS on) it logs one "could not accept SSL connection" line. A startup packet would log a FATAL instead.
  */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 

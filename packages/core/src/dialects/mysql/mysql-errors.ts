@@ -16,7 +16,8 @@ const GREETING_PATIENCE_MS = 1_000;
  * Waits for a new connection's handshake. PostgreSQL waits for the client to speak first, so a mysql:// URL
  * pointed at it would wait out the whole connect timeout for a greeting that never comes. When none has come
  * within GREETING_PATIENCE_MS, a probe asks what listens at the URL's address, and a PostgreSQL answer fails the
- * connect at once, naming the address; any other answer leaves the handshake to the driver's own timeout.
+ * connect at once, naming the address; any other answer leaves the handshake to the driver's own timeout. A MySQL
+ * server slower than that to greet (a slow reverse DNS lookup) counts the probe as one aborted connection.
  */
 export async function awaitHandshake(handshake: Promise<void>, url: URL): Promise<void> {
   const address = tcpAddressOf(url, 3306);
