@@ -2,7 +2,7 @@ export { realign, check } from './engine';
 export type { Database } from './connect';
 export { parseUrl, redactUrl } from './connect';
 export type { Queryable, Options, Mode, Report, SequenceReport, SequenceUse, Action, TableName } from './types';
-export { EXHAUSTION_WARNING_PERCENT } from './types';
+export { EXHAUSTION_WARNING_PERCENT, movesSequence } from './types';
 export { SeqsyncError, isSeqsyncError, driverError } from './errors';
 export type { ErrorCode } from './errors';
 export { DEFAULT_LOCK_TIMEOUT_MS } from './options';

@@ -11,6 +11,12 @@ export interface CounterState {
   readonly nextValue: bigint;
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
+  /**
+   * The data's extreme beyond the sequence's own bound — above MAXVALUE (descending: below MINVALUE) — when there is
+   * such a key; `dataMax` / `dataMin` then hold the extreme within the bound. The sequence never hands such a key
+   * out, so it cannot collide with one: it earns a warning, never "behind".
+   */
+  readonly beyondBound?: bigint | null;
 }
 
 export interface Decision {
@@ -22,6 +28,8 @@ export interface Decision {
   readonly reason: string;
   readonly exhaustionPercent: number;
   readonly exhaustionWarning: boolean;
+  /** Set when the data holds a key the sequence can never hand out (see {@link CounterState.beyondBound}). */
+  readonly warning: string | null;
 }
 
 /**
@@ -34,14 +42,24 @@ export function decide(state: CounterState, mode: Mode): Decision {
   const bounds = usableBounds(shape, state.columnRange);
   const behind = isBehindData(nextValue, shape.increment, dataMax, dataMin);
   const wanted = nextValueAfterData(shape, dataMax, dataMin);
-  const extreme = shape.increment > 0n ? dataMax : dataMin;
-  const dataText = extreme === null ? 'the table is empty' : `data ${shape.increment > 0n ? 'max' : 'min'} is ${extreme}`;
+  const ascending = shape.increment > 0n;
+  const extreme = ascending ? dataMax : dataMin;
+  const beyond = state.beyondBound ?? null;
+  const within = beyond === null ? '' : ` within ${ascending ? 'MAXVALUE' : 'MINVALUE'}`;
+  const dataText = extreme === null
+    ? (beyond === null ? 'the table is empty' : `no key${within}`)
+    : `data ${ascending ? 'max' : 'min'}${within} is ${extreme}`;
   const outOfRange = wanted > bounds.max || wanted < bounds.min;
+  const warning = beyond === null ? null
+    : `holds the key ${beyond}, ${ascending ? 'above its MAXVALUE' : 'below its MINVALUE'} `
+      + `${ascending ? shape.maxValue : shape.minValue}: the sequence never hands that key out, so it is judged by the data `
+      + `it can reach (${extreme === null ? 'none' : extreme})`;
 
+  // Reasons are worded the same whether realign wrote or a read-only run only planned: `action` says which.
   const result = (action: Action, newNextValue: bigint | null, reason: string): Decision => {
     const nextValueAfter = newNextValue ?? nextValue;
     return {
-      action, newNextValue, nextValueAfter, behind, reason,
+      action, newNextValue, nextValueAfter, behind, reason, warning,
       ...exhaustion(shape, bounds, outOfRange && action === 'skipped' ? wanted : nextValueAfter),
     };
   };
@@ -54,7 +72,7 @@ export function decide(state: CounterState, mode: Mode): Decision {
       return result('skipped', null,
         `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
     }
-    return result('advanced', wanted, `next value ${nextValue} would collide (${dataText}); moved to ${wanted}`);
+    return result('advanced', wanted, `next value ${nextValue} would collide (${dataText}); the target is ${wanted}`);
   }
   if (outOfRange) {
     return result('skipped', null,
@@ -65,7 +83,23 @@ export function decide(state: CounterState, mode: Mode): Decision {
   }
   const forward = isForward(wanted, nextValue, shape.increment);
   return result(forward ? 'advanced' : 'reset', wanted,
-    `${forward ? 'moved forward' : 'moved back'} from ${nextValue} to ${wanted}, the first value past the data (${dataText})`);
+    `next value ${nextValue} is ${forward ? 'behind' : 'ahead of'} ${wanted}, the first value past the data (${dataText}); `
+    + `the target is ${wanted}`);
+}
+
+/**
+ * A report entry of a read-only run (check, dry run): a planned move says `would_advance` / `would_reset`, so
+ * nothing in a report that wrote nothing reads as a change. Its `nextValueAfter` is the value realign would set.
+ */
+export function asPlanned(report: SequenceReport): SequenceReport {
+  if (report.action === 'advanced') return { ...report, action: 'would_advance' };
+  if (report.action === 'reset') return { ...report, action: 'would_reset' };
+  return report;
+}
+
+/** The warnings of one counter's decision, naming it, for its step's `warnings`. */
+export function warningsOf(facts: Pick<CounterFacts, 'schema' | 'sequence'>, decision: Pick<Decision, 'warning'>): string[] {
+  return decision.warning === null ? [] : [`sequence ${facts.schema}.${facts.sequence} ${decision.warning}`];
 }
 
 /**
@@ -74,7 +108,7 @@ export function decide(state: CounterState, mode: Mode): Decision {
  */
 export function skipDecision(shape: SequenceShape, nextValue: bigint, reason: string): Decision {
   return {
-    action: 'skipped', newNextValue: null, nextValueAfter: nextValue, behind: false, reason,
+    action: 'skipped', newNextValue: null, nextValueAfter: nextValue, behind: false, reason, warning: null,
     ...exhaustion(shape, usableBounds(shape, null), nextValue),
   };
 }
@@ -91,7 +125,7 @@ export function exhaustion(
 export type CounterFacts = Pick<SequenceReport, 'schema' | 'sequence' | 'uses' | 'increment' | 'dataMax' | 'dataMin' | 'nextValueBefore'>;
 
 /** A report entry: the counter's facts and the decision taken on it, `note` appended to its reason. */
-export function reportOf(facts: CounterFacts, decision: Decision, note = ''): SequenceReport {
+export function reportOf(facts: CounterFacts, decision: Omit<Decision, 'warning'>, note = ''): SequenceReport {
   // Built in one piece: at 10,000 counters every intermediate object here shows in the peak RSS.
   return {
     schema: facts.schema, sequence: facts.sequence, uses: facts.uses, increment: facts.increment,

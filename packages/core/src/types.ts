@@ -61,6 +61,14 @@ export interface Options {
   batchSize?: number;
   /** Called with progress as batches finish (the CLI prints it when stderr is a TTY). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the run when it aborts; the run rejects with a SeqsyncError `INTERRUPTED` that counts the batches already
+   * committed. On a connection seqsync opened (a URL), the statement waiting on the server is cancelled there — so
+   * its batch rolls back and lets go of its locks now, not at its lock timeout. A connection the caller passed is
+   * never cancelled: the run stops before its next statement. A string `signal.reason` (the CLI's `SIGINT`) is named
+   * in the message.
+   */
+  signal?: AbortSignal;
 }
 
 /** One column a sequence feeds. */
@@ -75,7 +83,18 @@ export interface SequenceUse {
   readonly kind: 'identity' | 'owned' | 'default' | 'auto_increment' | 'rowid';
 }
 
-export type Action = 'advanced' | 'reset' | 'unchanged' | 'skipped';
+/**
+ * What became of one sequence. `advanced` and `reset` mean it was written, and appear only in a report of `realign`
+ * that wrote; a read-only run (`check`, a dry run) says what realign would do with `would_advance` / `would_reset`,
+ * so a script reading a report cannot take a plan for a change. `unchanged`: left as it is, nothing to do;
+ * `skipped`: left as it is, because it cannot be judged or no value past the data fits its range (see `reason`).
+ */
+export type Action = 'advanced' | 'reset' | 'would_advance' | 'would_reset' | 'unchanged' | 'skipped';
+
+/** True for an action that moved the sequence (`advanced`, `reset`) or, in a read-only run, would move it. */
+export function movesSequence(action: Action): boolean {
+  return action === 'advanced' || action === 'reset' || action === 'would_advance' || action === 'would_reset';
+}
 
 /** What seqsync found and did for one sequence. Values are BigInt: int8 sequences pass 2^53. */
 export interface SequenceReport {
@@ -85,12 +104,14 @@ export interface SequenceReport {
   /** The sequence's INCREMENT; negative for descending sequences, whose data side is `dataMin`. */
   readonly increment: bigint;
   /**
-   * Highest key over every use (ascending sequences) or lowest (descending); the other side is not read and
-   * stays null, as it does for empty tables.
+   * Highest key over every use (ascending sequences) or lowest (descending) that the sequence can reach; the other
+   * side is not read and stays null, as it does for empty tables. A key beyond the sequence's MAXVALUE (descending:
+   * below its MINVALUE) is one it never hands out, so it cannot collide: it is left out here and named in
+   * {@link Report.warnings} instead.
    */
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
-  /** The value the next insert gets, before and after this run. */
+  /** The value the next insert gets, before and after this run (a read-only run: after the realign it plans). */
   readonly nextValueBefore: bigint;
   readonly nextValueAfter: bigint;
   /** Whether the next ordinary insert would collide with existing data before this run. */
