@@ -152,7 +152,9 @@ describe('identifiers, batching and connections on MariaDB', () => {
   it('dry run returns the SQL realign would send and changes nothing', async () => {
     await db.sql('CREATE SEQUENCE s NOCACHE; CREATE TABLE t (id INT PRIMARY KEY DEFAULT NEXT VALUE FOR s); INSERT INTO t VALUES (3);');
     const report = await realign(db.url, { dryRun: true });
-    expect(report.statements).toContain(`SET @seqsync_setval = CONCAT_WS(',', IFNULL(SETVAL(\`${db.name}\`.\`s\`, 4, 0), '-'))`);
+    expect(report.statements).toContain(`SET @seqsync_setval = CONCAT_WS(',', `
+      + `IFNULL(SETVAL(\`${db.name}\`.\`s\`, 3, 0, 0), '-'), IFNULL(SETVAL(\`${db.name}\`.\`s\`, 4, 0, 0), '-'))`);
+    expect(report.sequences[0]).toMatchObject({ action: 'would_advance', nextValueBefore: 1n, nextValueAfter: 4n });
     expect((await check(db.url)).sequences[0]).toMatchObject({ nextValueBefore: 1n, behind: true });
   });
 });

@@ -19,8 +19,8 @@ const sequence = (name = 'seq'): MysqlCounter => ({
   uses: [{ schema: 'app', table: 't', column: 'id', kind: 'default', dataType: 'bigint', unsigned: false }],
 });
 const sequenceState = (nextNotCached: bigint, cacheSize: bigint, dataMax: bigint | null): SequenceState => ({
-  kind: 'sequence', nextNotCached, cacheSize, cycle: false, dataMax, dataMin: dataMax === null ? null : 1n,
-  shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 2n },
+  kind: 'sequence', nextNotCached, cacheSize, cycle: false, cycleCount: 0n, dataMax, dataMin: dataMax === null ? null : 1n,
+  beyondBound: null, shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 2n },
 });
 
 describe('MySQL/MariaDB planning', () => {
@@ -64,10 +64,14 @@ describe('MySQL/MariaDB planning', () => {
       .toEqual({ action, after, write, behind });
   });
 
-  it('settles a SETVAL MariaDB ignored as unchanged, and keeps one it applied', () => {
+  it.each([
+    ['the move was ignored (the sequence was past 4): unchanged, at 5 or later', '-', null, 'unchanged', false, 5n, 5n],
+    ['the probe was ignored and the move answered 4: it already stood at 4, unchanged', null, '4', 'unchanged', false, 4n, 4n],
+    ['both applied: it stood behind 4 and moved there', '3', '4', 'advanced', true, 1n, 4n],
+  ] as const)("settles SETVAL's answers: %s", (_name, probe, result, action, behind, before, after) => {
     const step = planCounter(sequence(), sequenceState(1001n, 1000n, 3n), 'advance', STEP);
-    expect(settleSetval(step, null).report).toMatchObject({ action: 'unchanged', behind: false });
-    expect(settleSetval(step, '4').report).toMatchObject({ action: 'advanced', behind: true, nextValueAfter: 4n });
+    expect(settleSetval(step, probe === '-' ? null : probe, result).report)
+      .toMatchObject({ action, behind, nextValueBefore: before, nextValueAfter: after });
   });
 
   it('writes every SETVAL in one statement and each DDL with quoted names', () => {
@@ -77,8 +81,10 @@ describe('MySQL/MariaDB planning', () => {
       planCounter(odd, sequenceState(1n, 0n, 4n), 'advance', STEP),
       planCounter(autoIncrement('o`k'), { kind: 'auto_increment', nextValue: 50n, dataMax: 2n, dataMin: 1n }, 'reset', STEP),
     ];
-    expect(setvalStatement(steps)).toBe("SET @seqsync_setval = CONCAT_WS(',', IFNULL(SETVAL(`app`.`seq`, 10, 0), '-'), "
-      + "IFNULL(SETVAL(`app`.`we``ird; --`, 5, 0), '-'))");
+    // Each move is a probe one step before the target, then the target, in the sequence's round (cycle_count 0).
+    expect(setvalStatement(steps)).toBe("SET @seqsync_setval = CONCAT_WS(',', "
+      + "IFNULL(SETVAL(`app`.`seq`, 9, 0, 0), '-'), IFNULL(SETVAL(`app`.`seq`, 10, 0, 0), '-'), "
+      + "IFNULL(SETVAL(`app`.`we``ird; --`, 4, 0, 0), '-'), IFNULL(SETVAL(`app`.`we``ird; --`, 5, 0, 0), '-'))");
     expect(ddlStatements(steps)).toEqual(['ALTER TABLE `app`.`o``k` AUTO_INCREMENT = 3']);
   });
 

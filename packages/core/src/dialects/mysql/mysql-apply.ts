@@ -74,10 +74,14 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
     const results = await connection.send<{ setval: string | null }>(connection.scripted ? write : groupDdlRuns(write, server));
     finished = true;
     if (setval !== null) {
-      const outcomes = (results[0]?.setval ?? '').split(',');
+      // Two answers per sequence, in order: the probe, then the move (see settleSetval).
+      const answers = (results[0]?.setval ?? '').split(',').map((answer) => (answer === '-' ? null : answer));
       const moved = steps.filter((step) => step.write === 'setval');
-      const byCounter = new Map(moved.map((step, index) => [step.counter, outcomes[index] === '-' ? null : outcomes[index] ?? null]));
-      steps = steps.map((step) => (byCounter.has(step.counter) ? settleSetval(step, byCounter.get(step.counter)!) : step));
+      const byCounter = new Map(moved.map((step, index) => [step.counter, [answers[2 * index] ?? null, answers[2 * index + 1] ?? null]]));
+      steps = steps.map((step) => {
+        const pair = byCounter.get(step.counter);
+        return pair === undefined ? step : settleSetval(step, pair[0], pair[1]);
+      });
     }
     return steps;
   } catch (error) {

@@ -52,7 +52,11 @@ FROM information_schema.SCHEMATA WHERE SCHEMA_NAME IN (${placeholders(schemas.le
 
 /** What the live-state query reads, in the order of its rows' `ref` numbers. */
 export type LiveRead =
-  | { readonly kind: 'column'; readonly schema: string; readonly table: string; readonly column: string }
+  | {
+    readonly kind: 'column'; readonly schema: string; readonly table: string; readonly column: string;
+    /** The MariaDB sequence feeding the column: its extremes are also read within the sequence's bounds. */
+    readonly sequence?: { readonly schema: string; readonly name: string };
+  }
   | { readonly kind: 'auto_increment'; readonly schema: string; readonly table: string }
   | { readonly kind: 'sequence'; readonly schema: string; readonly name: string };
 
@@ -68,9 +72,16 @@ export function liveStateSql(reads: readonly LiveRead[], locking: boolean): stri
     const id = sqlInteger(ref);
     if (read.kind === 'column') {
       const column = quoteIdent(read.column);
+      const table = qualifiedName(read.schema, read.table);
+      // A key beyond the sequence's MAXVALUE (descending: MINVALUE) is one it never hands out: third and fourth are
+      // the extremes it can reach. The bounds come from the sequence row itself, so the read needs no second trip.
+      const reach = (extreme: 'MAX' | 'MIN', operator: '<=' | '>=', bound: string): string => (read.sequence === undefined
+        ? 'NULL'
+        : `(SELECT CAST(${extreme}(${column}) AS CHAR) FROM ${table} WHERE ${column} ${operator} `
+          + `(SELECT ${bound} FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}))`);
       return `(SELECT ${id} AS ref, CAST(MAX(${column}) AS CHAR) AS first, CAST(MIN(${column}) AS CHAR) AS second, `
-        + `NULL AS third, NULL AS fourth
- FROM ${qualifiedName(read.schema, read.table)}${locking ? ' FOR UPDATE' : ''})`;
+        + `${reach('MAX', '<=', 'maximum_value')} AS third, ${reach('MIN', '>=', 'minimum_value')} AS fourth
+ FROM ${table}${locking ? ' FOR UPDATE' : ''})`;
     }
     if (read.kind === 'auto_increment') {
       return `(SELECT ${id} AS ref, CAST(AUTO_INCREMENT AS CHAR) AS first, NULL AS second, NULL AS third, NULL AS fourth `
@@ -78,7 +89,7 @@ export function liveStateSql(reads: readonly LiveRead[], locking: boolean): stri
  WHERE TABLE_SCHEMA = ${textLiteral(read.schema)} AND TABLE_NAME = ${textLiteral(read.table)})`;
     }
     return `(SELECT ${id} AS ref, CAST(next_not_cached_value AS CHAR) AS first, CAST(cache_size AS CHAR) AS second,
-   CONCAT_WS(',', start_value, increment, minimum_value, maximum_value) AS third, CAST(cycle_option AS CHAR) AS fourth
+   CONCAT_WS(',', start_value, increment, minimum_value, maximum_value) AS third, CONCAT_WS(',', cycle_option, cycle_count) AS fourth
  FROM ${qualifiedName(read.schema, read.name)})`;
   }).join('\nUNION ALL\n');
 }

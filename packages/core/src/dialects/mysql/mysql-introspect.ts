@@ -55,8 +55,13 @@ export interface SequenceState {
   readonly cacheSize: bigint;
   readonly shape: SequenceShape;
   readonly cycle: boolean;
+  /** How often a CYCLE sequence has wrapped: SETVAL only moves it within this round (or a later one). */
+  readonly cycleCount: bigint;
+  /** The extremes of the data within the sequence's bounds: the keys it can reach. */
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
+  /** The data's extreme past MAXVALUE (descending: below MINVALUE), which the sequence never hands out; null if none. */
+  readonly beyondBound: bigint | null;
 }
 
 export type MysqlLiveState = AutoIncrementState | SequenceState;
@@ -128,7 +133,8 @@ export function liveReadsOf(batch: readonly MysqlCounter[]): LiveRead[] {
   for (const counter of batch) {
     if (counter.kind === 'sequence') reads.push({ kind: 'sequence', schema: counter.schema, name: counter.name });
     else reads.push({ kind: 'auto_increment', schema: counter.schema, table: counter.name });
-    for (const use of counter.uses) reads.push({ kind: 'column', schema: use.schema, table: use.table, column: use.column });
+    const sequence = counter.kind === 'sequence' ? { sequence: { schema: counter.schema, name: counter.name } } : {};
+    for (const use of counter.uses) reads.push({ kind: 'column', schema: use.schema, table: use.table, column: use.column, ...sequence });
   }
   return reads;
 }
@@ -140,24 +146,33 @@ export function readLiveState(batch: readonly MysqlCounter[], rows: readonly Raw
   return batch.map((counter) => {
     const own = byRef.get(ref);
     ref += 1;
-    let dataMax: bigint | null = null;
-    let dataMin: bigint | null = null;
+    const extremes = { max: null as bigint | null, min: null as bigint | null, reachMax: null as bigint | null,
+      reachMin: null as bigint | null };
     for (let index = 0; index < counter.uses.length; index += 1, ref += 1) {
       const row = byRef.get(ref);
       const max = bigIntOrNull(row?.first ?? null);
       const min = bigIntOrNull(row?.second ?? null);
-      if (max !== null && (dataMax === null || max > dataMax)) dataMax = max;
-      if (min !== null && (dataMin === null || min < dataMin)) dataMin = min;
+      const reachMax = bigIntOrNull(row?.third ?? null);
+      const reachMin = bigIntOrNull(row?.fourth ?? null);
+      if (max !== null && (extremes.max === null || max > extremes.max)) extremes.max = max;
+      if (min !== null && (extremes.min === null || min < extremes.min)) extremes.min = min;
+      if (reachMax !== null && (extremes.reachMax === null || reachMax > extremes.reachMax)) extremes.reachMax = reachMax;
+      if (reachMin !== null && (extremes.reachMin === null || reachMin < extremes.reachMin)) extremes.reachMin = reachMin;
     }
     if (counter.kind === 'auto_increment') {
       if (own === undefined) throw vanished(counter);
-      return { kind: 'auto_increment', nextValue: bigIntOrNull(own.first), dataMax, dataMin };
+      return { kind: 'auto_increment', nextValue: bigIntOrNull(own.first), dataMax: extremes.max, dataMin: extremes.min };
     }
     if (own === undefined || own.first === null || own.third === null) throw vanished(counter);
     const [start, increment, minValue, maxValue] = own.third.split(',').map(BigInt);
+    const [cycleOption, cycleCount] = (own.fourth ?? '0,0').split(',');
+    const beyond = increment > 0n
+      ? (extremes.max !== null && extremes.max > maxValue ? extremes.max : null)
+      : (extremes.min !== null && extremes.min < minValue ? extremes.min : null);
     return {
       kind: 'sequence', nextNotCached: BigInt(own.first), cacheSize: BigInt(own.second ?? '0'),
-      shape: { start, increment, minValue, maxValue }, cycle: own.fourth === '1', dataMax, dataMin,
+      shape: { start, increment, minValue, maxValue }, cycle: cycleOption === '1', cycleCount: BigInt(cycleCount ?? '0'),
+      dataMax: extremes.reachMax, dataMin: extremes.reachMin, beyondBound: beyond,
     };
   });
 }

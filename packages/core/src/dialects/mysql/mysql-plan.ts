@@ -2,8 +2,8 @@ import type { Mode, SequenceReport } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { MysqlColumnUse, MysqlCounter, MysqlLiveState, SequenceState } from './mysql-introspect';
 import type { CounterFacts } from '../../sequence-decision';
-import { decide, reportOf, skipDecision } from '../../sequence-decision';
-import { isBehindData, narrowestRange, nextValueAfterData } from '../../sequence-math';
+import { decide, reportOf, skipDecision, warningsOf } from '../../sequence-decision';
+import { isBehindData, narrowestRange, nextValueAfterData, wrappedNextValue } from '../../sequence-math';
 import { qualifiedName, sqlInteger } from './mysql-sql';
 
 /**
@@ -22,6 +22,13 @@ export interface MysqlStep {
   /** The value the next insert must get; null when the counter is left as it is. */
   readonly newNextValue: bigint | null;
   readonly write: MysqlWrite | null;
+  /** A sequence's shape, for SETVAL's probe (see settleSetval). */
+  readonly shape?: SequenceShape;
+  /** The round a sequence's SETVAL is made in (see setvalStatement). */
+  readonly round?: bigint;
+  /** True when the sequence's next value was only known to lie in its cached block. */
+  readonly cached?: boolean;
+  readonly warnings?: readonly string[];
 }
 
 /** The progression AUTO_INCREMENT values follow (`auto_increment_offset` + k·`auto_increment_increment`). */
@@ -51,29 +58,37 @@ export function planCounter(counter: MysqlCounter, state: MysqlLiveState, mode: 
   }
   const shape = state.shape.increment === 0n ? { ...state.shape, increment: step.increment } : state.shape;
   const position = sequencePosition(state, shape);
+  // MariaDB orders a CYCLE sequence's values by (round, value): a SETVAL in an earlier round is ignored.
+  const round = state.cycleCount + (position.wraps ? 1n : 0n);
   if (nonInteger !== undefined) return skipNonInteger(counter, state, shape, position.lowest, nonInteger);
   if (position.exact) {
-    const planned = fromDecision(counter, state, shape, position.lowest, columnRange, mode, 'setval', '');
+    const planned = fromDecision(counter, state, shape, position.afterBlock, columnRange, mode, 'setval', '');
     // SETVAL never moves a sequence back: a reset backwards needs ALTER SEQUENCE RESTART.
-    return planned.report.action === 'reset' ? { ...planned, write: 'restart' } : planned;
+    return { ...planned, round, cached: false, ...(planned.report.action === 'reset' ? { write: 'restart' as const } : {}) };
   }
-  return planCachedSequence(counter, state, shape, position.lowest, columnRange, mode);
+  return { ...planCachedSequence(counter, state, shape, position, columnRange, mode), round, cached: true };
 }
 
 /**
- * A sequence whose next value is somewhere in its cached block [lowest, nextNotCached]. Clear for sure
- * when the data stays below the block, behind for sure when it reaches past it. In between nobody can
- * tell without consuming a value, so `check` does not call it behind, and `realign` sends
- * SETVAL(seq, MAX+1, 0) anyway: MariaDB applies it only if the sequence is really below, and says which.
- * A reset always writes, to pin the sequence exactly on its target.
+ * A sequence whose next value is somewhere in its cached block, from `lowest` up to next_not_cached_value, or — once
+ * the block is used up — where a CYCLE sequence wraps to. MariaDB keeps that block in memory, shared by every
+ * connection, and offers no way to read its position without taking a value. Clear for sure when every candidate is
+ * clear of the data, behind for sure when every one is behind. In between `check` does not call it behind, and
+ * `realign` sends SETVAL(seq, MAX+1, 0) anyway: MariaDB applies it only if the sequence is really below, and says
+ * which (see settleSetval). A reset always writes, to pin the sequence exactly on its target.
  */
-function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: SequenceShape, lowest: bigint,
+function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: SequenceShape, position: SequencePosition,
   columnRange: { min: bigint; max: bigint } | null, mode: Mode): MysqlStep {
-  const highest = state.nextNotCached;
-  const note = ` (values are cached in memory: the next one lies between ${lowest} and ${highest})`;
-  const surelyBehind = isBehindData(highest, shape.increment, state.dataMax, state.dataMin);
-  const maybeBehind = isBehindData(lowest, shape.increment, state.dataMax, state.dataMin);
-  const planned = fromDecision(counter, state, shape, surelyBehind ? highest : lowest, columnRange, mode, 'setval', note);
+  const { lowest, afterBlock } = position;
+  const bound = shape.increment > 0n ? shape.maxValue : shape.minValue;
+  const lastCached = position.wraps ? bound : afterBlock;
+  const note = position.wraps
+    ? ` (values are cached in memory: the next one lies between ${lowest} and ${bound}, or is ${afterBlock} once the sequence wraps)`
+    : ` (values are cached in memory: the next one lies between ${lowest} and ${afterBlock})`;
+  const behind = (value: bigint) => isBehindData(value, shape.increment, state.dataMax, state.dataMin);
+  const surelyBehind = behind(afterBlock) && behind(lastCached);
+  const maybeBehind = behind(lowest) || behind(afterBlock);
+  const planned = fromDecision(counter, state, shape, surelyBehind ? afterBlock : lowest, columnRange, mode, 'setval', note);
   if (planned.report.action === 'skipped') return { ...planned, report: { ...planned.report, nextValueBefore: lowest } };
   const target = nextValueAfterData(shape, state.dataMax, state.dataMin);
   const report = { ...planned.report, nextValueBefore: lowest, nextValueAfter: target, behind: surelyBehind };
@@ -84,53 +99,94 @@ function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: 
       reason: `the data max/min may collide with a cached value; `
         + `SETVAL to ${target} moves the sequence only if it is really behind${note}` } };
   }
-  const forward = shape.increment > 0n ? target >= highest : target <= highest;
+  const forward = position.wraps || (shape.increment > 0n ? target >= afterBlock : target <= afterBlock);
   return {
     ...planned, newNextValue: target, write: forward ? 'setval' : 'restart',
     report: { ...report, action: forward ? 'advanced' : 'reset',
-      reason: `${forward ? 'moved forward' : 'restarted'} to ${target}, the first value past the data${note}` },
+      reason: `the target is ${target}, the first value past the data; `
+        + `${forward ? 'SETVAL' : 'ALTER SEQUENCE … RESTART'} pins it there${note}` },
   };
+}
+
+/** Where a sequence stands: see {@link sequencePosition}. */
+export interface SequencePosition {
+  /** True while nothing is cached: the next value is `afterBlock`. */
+  readonly exact: boolean;
+  /** The lowest value (descending: highest) it may hand out next: the start of its cached block. */
+  readonly lowest: bigint;
+  /** What it hands out once the cached block is used up: next_not_cached_value, or where a CYCLE sequence wraps to. */
+  readonly afterBlock: bigint;
+  /** True when `afterBlock` is a CYCLE sequence's wrap past its bound, into the next round. */
+  readonly wraps: boolean;
 }
 
 /**
  * Where a sequence stands. Exact while nothing is cached: no cache, or never used since START/RESTART
  * (the stored value is then START). Otherwise the lowest value it could still hand out is the start of the
- * cached block, which is what decides whether it can collide.
+ * cached block, which is what decides whether it can collide. A CYCLE sequence past its bound hands out
+ * MINVALUE (descending: MAXVALUE) next, usually into the oldest keys: that value, not the one past the bound, is
+ * judged, as on PostgreSQL.
  */
-export function sequencePosition(state: SequenceState, shape: SequenceShape): { exact: boolean; lowest: bigint } {
-  if (state.cacheSize <= 1n || state.nextNotCached === shape.start) return { exact: true, lowest: state.nextNotCached };
+export function sequencePosition(state: SequenceState, shape: SequenceShape): SequencePosition {
+  const afterBlock = wrappedNextValue(shape, state.cycle, state.nextNotCached);
+  const wraps = afterBlock !== state.nextNotCached;
+  if (state.cacheSize <= 1n || state.nextNotCached === shape.start) return { exact: true, lowest: afterBlock, afterBlock, wraps };
   const block = state.cacheSize * shape.increment;
   const lowest = state.nextNotCached - block;
   const bounded = shape.increment > 0n
     ? (lowest < shape.minValue ? shape.minValue : lowest)
     : (lowest > shape.maxValue ? shape.maxValue : lowest);
-  return { exact: false, lowest: bounded };
+  return { exact: false, lowest: bounded, afterBlock, wraps };
 }
 
 /**
- * After SETVAL ran: MariaDB returns the value when it moved the sequence there, and NULL when the sequence
- * (its cached position included) was already past it — then nothing moved and the counter is clear.
+ * What SETVAL's answers prove. `SETVAL(seq, n, 0)` returns n when the sequence's next value was at or below n — and
+ * then it is n — and NULL when it was already past n. So n alone cannot tell "moved" from "was exactly n"; the probe
+ * SETVAL(seq, n − increment, 0) sent just before can: NULL there means the next value was already n or past it,
+ * and nothing moved. `probe` is '?' where n − increment lies outside the sequence's range (no probe was sent).
+ * What the answers say holds for every connection: the cached block is the server's, not a session's.
  */
-export function settleSetval(step: MysqlStep, result: string | null): MysqlStep {
-  if (step.write !== 'setval') return step;
-  if (result !== null) return { ...step, report: { ...step.report, behind: step.report.behind || step.report.action === 'advanced' } };
-  return {
+export function settleSetval(step: MysqlStep, probe: string | null, result: string | null): MysqlStep {
+  if (step.write !== 'setval' || step.newNextValue === null) return step;
+  const target = step.newNextValue;
+  const unchanged = (next: bigint, reason: string): MysqlStep => ({
     ...step,
     newNextValue: null,
     write: null,
-    // Unchanged means after = before, as everywhere else; where in its cached block the sequence really stands
-    // cannot be read without consuming a value, so the reason says what is known instead of claiming the target.
-    report: { ...step.report, action: 'unchanged', behind: false, nextValueAfter: step.report.nextValueBefore,
-      reason: `the sequence was already at or past ${step.newNextValue} (its cached position was clear of the data); left as it is` },
-  };
+    // Unchanged means after = before, as everywhere else: both are what the answers proved about the next value.
+    report: { ...step.report, action: 'unchanged', behind: false, nextValueBefore: next, nextValueAfter: next, reason },
+  });
+  if (result === null) {
+    return unchanged(target + step.report.increment,
+      `the sequence was already past ${target}, clear of the data; left as it is (its next value is ${target + step.report.increment} `
+      + 'or later: the values it has cached in memory cannot be read without taking one)');
+  }
+  if (probe === null) return unchanged(target, `next value ${target} is already the first past the data; left as it is`);
+  const reason = step.cached
+    ? `the sequence stood behind ${target}, somewhere in its cached block from ${step.report.nextValueBefore}; SETVAL moved it to ${target}`
+    : step.report.reason;
+  return { ...step, report: { ...step.report, reason, behind: step.report.behind || step.report.action === 'advanced' } };
 }
 
-/** `SET @seqsync_setval = '4,-,…'`: every forward sequence move in one statement, each result kept for the report. */
+/**
+ * `SET @seqsync_setval = '4,-,…'`: every forward sequence move in one statement, each as a probe and the move (see
+ * settleSetval), their answers kept for the report. The round (`cycle_count`) is given explicitly: MariaDB ignores a
+ * SETVAL in an earlier round than the sequence's, and a wrapping CYCLE sequence must be set in the next one.
+ */
 export function setvalStatement(steps: readonly MysqlStep[]): string | null {
   const moving = steps.filter((step) => step.write === 'setval');
   if (moving.length === 0) return null;
-  const calls = moving.map((step) =>
-    `IFNULL(SETVAL(${qualifiedName(step.counter.schema, step.counter.name)}, ${sqlInteger(step.newNextValue as bigint)}, 0), '-')`);
+  const calls = moving.flatMap((step) => {
+    const name = qualifiedName(step.counter.schema, step.counter.name);
+    const round = sqlInteger(step.round ?? 0n);
+    const target = step.newNextValue as bigint;
+    const before = target - step.report.increment;
+    const shape = step.shape;
+    const probe = shape !== undefined && before >= shape.minValue && before <= shape.maxValue
+      ? `IFNULL(SETVAL(${name}, ${sqlInteger(before)}, 0, ${round}), '-')`
+      : '\'?\'';
+    return [probe, `IFNULL(SETVAL(${name}, ${sqlInteger(target)}, 0, ${round}), '-')`];
+  });
   return `SET @seqsync_setval = CONCAT_WS(',', ${calls.join(', ')})`;
 }
 
@@ -153,12 +209,17 @@ function autoIncrementShape(step: AutoIncrementStep, columnRange: { min: bigint;
 
 function fromDecision(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint,
   columnRange: { min: bigint; max: bigint } | null, mode: Mode, write: MysqlWrite, note: string): MysqlStep {
-  const decision = decide({ shape, columnRange, nextValue, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+  const beyondBound = state.kind === 'sequence' ? state.beyondBound : null;
+  const decision = decide({ shape, columnRange, nextValue, dataMax: state.dataMax, dataMin: state.dataMin, beyondBound }, mode);
+  const facts = factsOf(counter, state, shape, nextValue);
+  const warnings = warningsOf(facts, decision);
   return {
     counter,
     newNextValue: decision.newNextValue,
     write: decision.newNextValue === null ? null : write,
-    report: reportOf(factsOf(counter, state, shape, nextValue), decision, note),
+    report: reportOf(facts, decision, note),
+    ...(state.kind === 'sequence' ? { shape } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
