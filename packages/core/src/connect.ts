@@ -34,7 +34,7 @@ export async function resolveDatabase(db: Database, wrap: (queryable: Queryable)
   }
   const queryable = wrap(opened.queryable);
   try {
-    return { queryable, close: opened.close, dialect: await dialectOf(queryable) };
+    return { ...opened, queryable, dialect: await dialectOf(queryable) };
   } catch (error) {
     await opened.close();
     throw error;

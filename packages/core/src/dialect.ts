@@ -8,6 +8,15 @@ export interface OpenDatabase {
   readonly queryable: Queryable;
   /** Closes what seqsync opened itself; a no-op for connections the caller owns. */
   close(): Promise<void>;
+  /**
+   * Asks the server, on a channel of its own, to cancel the statement running on this connection (PostgreSQL's
+   * CancelRequest, MySQL's KILL QUERY from a second connection), so its transaction fails and lets go of its locks.
+   * Resolves to null once the server took the request, or to the failure when it could not be reached within
+   * `timeoutMs`. Only on connections seqsync opened itself: a caller's connection is never cancelled.
+   */
+  cancel?(timeoutMs: number): Promise<Error | null>;
+  /** Drops the connection at once, without waiting on the server: after a cancel that could not reach it. */
+  destroy?(): void;
 }
 
 /** A run's options after validation, in the shape dialects take. */
@@ -19,6 +28,8 @@ export interface RunRequest {
   readonly tables: readonly QualifiedName[] | null;
   readonly exclude: readonly QualifiedName[];
   readonly onProgress?: (done: number, total: number) => void;
+  /** See `Options.signal`: the runner looks at it before each batch and each statement it sends. */
+  readonly signal?: AbortSignal;
 }
 
 /** The part of a request that decides which tables are in scope: what every catalog read takes. */

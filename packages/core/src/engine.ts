@@ -1,6 +1,7 @@
 import type { Options, Report } from './types';
 import type { Database } from './connect';
 import { countRoundTrips, resolveDatabase } from './connect';
+import { Interruption } from './interrupt';
 import { toRunRequest } from './options';
 import { runBatches } from './runner';
 
@@ -32,11 +33,17 @@ export function check(db: Database, options: Options = {}): Promise<Report> {
 async function run(db: Database, options: Options, readOnly: boolean): Promise<Report> {
   const request = toRunRequest(options);
   const counter = { count: 0 };
-  const opened = await resolveDatabase(db, (queryable) => countRoundTrips(queryable, counter));
+  const interruption = new Interruption(request, readOnly);
+  const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));
+  interruption.watch(opened);
+  const running = runBatches(opened.dialect, opened.queryable, request, readOnly);
   try {
-    const result = await runBatches(opened.dialect, opened.queryable, request, readOnly);
+    // When a cancel cannot reach the server, the statement it was for may never answer: stop waiting on it.
+    const result = await Promise.race([running, interruption.abandoned]);
     return { dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
   } finally {
+    running.catch(() => undefined);
+    interruption.dispose();
     await opened.close();
   }
 }

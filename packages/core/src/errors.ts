@@ -16,6 +16,16 @@ export type ErrorCode =
   | 'QUERY_CANCELED'
   /** The server broke a lock cycle with another transaction by aborting seqsync's batch. */
   | 'DEADLOCK'
+  /**
+   * The run's `signal` aborted (the CLI's SIGINT / SIGTERM): the statement in flight was cancelled on the server and
+   * its batch rolled back; `committedBatches` counts the batches committed before it. `cause` is `signal.reason`.
+   */
+  | 'INTERRUPTED'
+  /**
+   * The server is a hot standby (in recovery) and the run needs the primary: realign (which is refused before any
+   * lock), or check of an UNLOGGED table or sequence, which a standby has no contents for.
+   */
+  | 'HOT_STANDBY'
   | 'QUERY_FAILED';
 
 /**

@@ -17,6 +17,10 @@ export function toRunRequest(options: Options): RunRequest {
     throw new SeqsyncError('INVALID_OPTION',
       `invalid lockTimeoutMs ${JSON.stringify(lockTimeoutMs)}: expected a whole number of milliseconds ≥ 1`);
   }
+  const signal = options.signal;
+  if (signal !== undefined && (signal === null || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')) {
+    throw new SeqsyncError('INVALID_OPTION', 'invalid signal: expected an AbortSignal');
+  }
   const batchSize = options.batchSize ?? null;
   if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) {
     throw new SeqsyncError('INVALID_OPTION', `invalid batchSize ${JSON.stringify(batchSize)}: expected a whole number ≥ 1`);
@@ -29,6 +33,7 @@ export function toRunRequest(options: Options): RunRequest {
     tables: options.tables === undefined ? null : tableList('tables', options.tables),
     exclude: options.exclude === undefined ? [] : tableList('exclude', options.exclude),
     onProgress: options.onProgress,
+    signal,
   };
 }
 

@@ -3,11 +3,14 @@ import type { Mysql2ConnectionLike } from './mysql2-adapter';
 import { loadOptionalDriver } from '../../optional-driver';
 import { awaitHandshake, translateMysqlError } from './mysql-errors';
 import { fromMysql2Connection } from './mysql2-adapter';
+import { sqlInteger } from './mysql-sql';
 
 interface Mysql2Module {
   createConnection(config: { uri: string; multipleStatements: boolean; connectTimeout: number }): Mysql2Connection;
 }
 interface Mysql2Connection extends Mysql2ConnectionLike {
+  /** The server's id for this session, which KILL QUERY names. */
+  readonly threadId: number | null;
   connect(callback: (error: Error | null) => void): void;
   end(callback: (error?: Error | null) => void): void;
   destroy(): void;
@@ -36,5 +39,30 @@ export async function connectMysql(url: URL): Promise<OpenDatabase> {
     connection.destroy();
     throw translateMysqlError(error, { phase: 'connect' });
   }
-  return { queryable: fromMysql2Connection(connection), close };
+  return {
+    queryable: fromMysql2Connection(connection),
+    close,
+    cancel: (timeoutMs) => killQuery(mysql2, uri, connection.threadId, timeoutMs),
+    destroy: () => connection.destroy(),
+  };
+}
+
+/**
+ * MySQL's and MariaDB's way to stop a statement: KILL QUERY from a second session of the same user (no privilege is
+ * needed to kill one's own). The session survives with its transaction open; the runner rolls it back. The second
+ * connection is opened for this alone and given `timeoutMs`, connecting included.
+ */
+function killQuery(mysql2: Mysql2Module, uri: URL, threadId: number | null, timeoutMs: number): Promise<Error | null> {
+  if (threadId === null) return Promise.resolve(new Error('the server sent no connection id'));
+  const killer = mysql2.createConnection({ uri: uri.href, multipleStatements: false, connectTimeout: timeoutMs });
+  killer.on('error', () => undefined);
+  return new Promise((resolve) => {
+    const finish = (outcome: Error | null) => {
+      clearTimeout(timer);
+      killer.destroy();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    killer.query({ sql: `KILL QUERY ${sqlInteger(threadId)}` }, (error) => finish(error));
+  });
 }
