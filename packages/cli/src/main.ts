@@ -12,6 +12,10 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal: progress is printed only then. */
   readonly stderrIsTty: boolean;
+  /** Aborted with the signal's name ('SIGINT', 'SIGTERM') to stop the run: see bin.ts. */
+  readonly signal?: AbortSignal;
+  /** Told each time a batch of realign's commits, with how many have (a second signal's message counts them). */
+  readonly onCommitted?: (committedBatches: number) => void;
 }
 
 /** Below this many batches there is nothing worth a progress line. */
@@ -55,10 +59,10 @@ function toOptions(args: ParsedArgs, io: Io): Options {
     mode: args.reset ? 'reset' : 'advance',
     dryRun: args.dryRun,
     lockTimeoutMs: args.lockTimeoutMs,
-    onProgress: io.stderrIsTty
-      ? (done, total) => {
-        if (total >= PROGRESS_MIN_BATCHES) io.stderr(`\r${done}/${total} batches${done === total ? '\n' : ''}`);
-      }
-      : undefined,
+    signal: io.signal,
+    onProgress: (done, total) => {
+      if (args.command === 'realign' && !args.dryRun) io.onCommitted?.(done);
+      if (io.stderrIsTty && total >= PROGRESS_MIN_BATCHES) io.stderr(`\r${done}/${total} batches${done === total ? '\n' : ''}`);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 /** Built from the current source by jest's global setup (test-support/cli-build.ts), never a leftover dist/. */
 const BIN = cliBin();
@@ -22,14 +22,35 @@ export function seqsync(args: string[], env: Record<string, string> = {}, cwd?: 
 
 /** The same, without blocking the event loop: for runs that wait on a lock this process holds. */
 export function seqsyncAsync(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '' } });
+  return startSeqsync(args).done;
+}
+
+/** A running `seqsync`, to signal while it waits; `done` resolves when it has exited and its output is read. */
+export function startSeqsync(args: string[]): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH ?? '' } });
+  const done = new Promise<Run>((resolve) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout!.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+  return { child, done };
+}
+
+/** Rejects, with its output, if a run that should still be waiting exits. */
+export async function exitedEarly(done: Promise<Run>): Promise<never> {
+  const result = await done;
+  throw new Error(`seqsync exited before it was interrupted: ${JSON.stringify(result)}`);
+}
+
+/** Polls `probe` every 50 ms until it is true; fails after `timeoutMs` naming `what` was waited for. */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** The CLI's failure contract: exit 2, nothing on stdout, exactly one line on stderr. */

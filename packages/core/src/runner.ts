@@ -1,6 +1,8 @@
 import type { BatchConnection, Dialect, DialectCatalog, DialectResult, PlannedStep, RunRequest, Statement } from './dialect';
 import type { Queryable } from './types';
 import { SeqsyncError } from './errors';
+import { asPlanned } from './sequence-decision';
+import { interruptedError } from './interrupt';
 
 /**
  * The one batch loop, for every dialect. A batch is one transaction on one connection: seqsync's own
@@ -11,29 +13,35 @@ import { SeqsyncError } from './errors';
 export async function runBatches<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
   dialect: Dialect<Catalog, Counter, Step>, db: Queryable, request: RunRequest, readOnly: boolean,
 ): Promise<DialectResult> {
+  const interrupted = (where: string, committed: number) => interruptedError(request, where, committed, readOnly);
+  if (request.signal?.aborted) throw interrupted('before the catalog was read', 0);
   const catalog = await dialect.introspect(db, request).catch((error: unknown) => {
-    throw dialect.translateError(error, { phase: 'run' });
+    throw request.signal?.aborted ? interrupted('while reading the catalog (the read was cancelled)', 0)
+      : dialect.translateError(error, { phase: 'run' });
   });
   dialect.assertPrivileges(catalog, !readOnly);
   const batches = dialect.batches(catalog, request);
   const statements: string[] = [];
   const steps: Step[] = [];
   for (const [index, batch] of batches.entries()) {
+    // Between batches nothing runs on the server: the signal is seen here, before the next one begins.
+    if (request.signal?.aborted) throw interrupted(`before batch ${index + 1} of ${batches.length}`, readOnly ? 0 : index);
     if (readOnly) {
       // A read-only run reports what realign would send, not the reads it made to find out.
-      const planned = await inBatch(dialect, db, [], (connection) => dialect.inspectBatch(connection, catalog, batch, request),
-        (connection, failure) => explain(dialect, connection, batch, request, failure, null));
+      const planned = await inBatch(dialect, db, [], request, (connection) => dialect.inspectBatch(connection, catalog, batch, request),
+        (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length]));
       steps.push(...planned);
       statements.push(...dialect.previewStatements(planned, request));
     } else {
-      const planned = await inBatch(dialect, db, statements, (connection) => dialect.writeBatch(connection, catalog, batch, request),
-        (connection, failure) => explain(dialect, connection, batch, request, failure, index));
+      const planned = await inBatch(dialect, db, statements, request,
+        (connection) => dialect.writeBatch(connection, catalog, batch, request),
+        (connection, failure) => explain(dialect, connection, batch, request, failure, index, [index, batches.length]));
       steps.push(...planned);
     }
     request.onProgress?.(index + 1, batches.length);
   }
   return {
-    sequences: steps.map((step) => step.report),
+    sequences: steps.map((step) => (readOnly ? asPlanned(step.report) : step.report)),
     tablesWithoutSequence: catalog.tablesWithoutSequence,
     warnings: [...(catalog.warnings ?? []), ...steps.flatMap((step) => step.warnings ?? [])],
     statements,
@@ -47,10 +55,10 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
  * itself. A failed transaction of seqsync's own is rolled back before `onFailure` describes the failure.
  */
 async function inBatch<T>(dialect: { readonly beginStatements: readonly string[] }, db: Queryable, record: string[],
-  fn: (connection: BatchConnection) => Promise<T>,
+  request: RunRequest, fn: (connection: BatchConnection) => Promise<T>,
   onFailure: (connection: Queryable | null, failure: unknown) => Promise<never>): Promise<T> {
   const run = async (queryable: Queryable, ownsTransaction: boolean): Promise<T> => {
-    const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record);
+    const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record, request.signal);
     try {
       return await fn(connection);
     } catch (failure) {
@@ -63,8 +71,11 @@ async function inBatch<T>(dialect: { readonly beginStatements: readonly string[]
   return run(db, true);
 }
 
+/** Thrown by `send` once the run's signal has aborted: a batch never sends its next statement (its COMMIT) after it. */
+const STOPPED = new Error('the run was interrupted before this statement was sent');
+
 function batchConnection(
-  beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[],
+  beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[], signal?: AbortSignal,
 ): BatchConnection {
   const scripted = queryable.multiStatement === true;
   return {
@@ -75,12 +86,14 @@ function batchConnection(
     commit: () => (ownsTransaction ? ['COMMIT'] : []),
     send: async <Row extends object>(sent: readonly Statement[]): Promise<Row[]> => {
       if (sent.length === 0) return [];
+      if (signal?.aborted) throw STOPPED;
       if (scripted && sent.every((statement) => typeof statement === 'string')) {
         record.push(...(sent as string[]));
         return queryable.query<Row>((sent as string[]).join(';\n'));
       }
       let rows: Row[] = [];
       for (const statement of sent) {
+        if (signal?.aborted) throw STOPPED;
         const { sql, params } = typeof statement === 'string' ? { sql: statement, params: undefined } : statement;
         record.push(sql);
         rows = await queryable.query<Row>(sql, params);
@@ -97,10 +110,17 @@ function batchConnection(
  */
 async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
   dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
-  batch: readonly Counter[], request: RunRequest, failure: unknown, committed: number | null,
+  batch: readonly Counter[], request: RunRequest, failure: unknown, committed: number | null, [index, total]: [number, number],
 ): Promise<never> {
   // A read-only run commits nothing: its failures carry no batch count, and messages do not speak of rollbacks.
   const committedBatches = committed ?? 0;
+  if (request.signal?.aborted) {
+    // Whatever the statement's own error says (cancelled, connection closed), the run stopped because it was asked to.
+    const where = committed === null ? `while reading batch ${index + 1} of ${total} (the read was stopped)`
+      : connection !== null ? `in batch ${index + 1} of ${total}, which was stopped and rolled back`
+        : `in batch ${index + 1} of ${total}, stopped inside the caller's transaction, which decides what becomes of it`;
+    throw interruptedError(request, where, committedBatches, committed === null);
+  }
   let error = dialect.translateError(failure, committed === null ? { phase: 'run' } : { phase: 'run', committedBatches });
   if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
   throw error.committedBatches === committedBatches
