@@ -46,7 +46,7 @@ describe('realignSequences(knex) on MariaDB through the mysql2 client', () => {
     await knex('users').insert([{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }]);
     await knex('users').where('id', '>', 2).del();
     const check = await checkSequences(knex, { mode: 'reset', tables: ['users'] });
-    expect(check.sequences[0]).toMatchObject({ action: 'reset', nextValueBefore: 5n, nextValueAfter: 3n });
+    expect(check.sequences[0]).toMatchObject({ action: 'would_reset', nextValueBefore: 5n, nextValueAfter: 3n });
     await realignSequences(knex, { mode: 'reset', tables: ['users'] });
     expect(await knex('users').insert({ name: 'e' })).toEqual([3]);
   });

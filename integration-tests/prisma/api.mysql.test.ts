@@ -74,7 +74,7 @@ describe('Prisma on MariaDB (@prisma/adapter-mariadb)', () => {
         ['User', 'auto_increment', false, 'unchanged', 4n],
         ['audit_events', 'auto_increment', false, 'unchanged', 9007199254740994n],
         ['blog_posts', 'auto_increment', false, 'unchanged', 3n],
-        ['ticket_seq', 'default', true, 'advanced', 4n],
+        ['ticket_seq', 'default', true, 'would_advance', 4n],
       ]);
       expect(report.sequences[3]).toMatchObject({
         schema: db.name,

@@ -81,7 +81,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
 
       expect(report.dialect).toBe('sqlite');
       expect(summary(report)).toEqual([
-        ['User', 'auto_increment', true, 'advanced', 6n],
+        ['User', 'auto_increment', true, 'would_advance', 6n],
         ['blog_posts', 'auto_increment', false, 'unchanged', 1n],
       ]);
       expect(report.sequences[0]).toMatchObject({

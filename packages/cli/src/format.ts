@@ -1,4 +1,4 @@
-import type { Report, SequenceReport } from '@seqsync/core';
+import { movesSequence, type Report, type SequenceReport } from '@seqsync/core';
 import { isStillBehind } from './exit-codes';
 
 /** JSON with BigInt values as strings (JSON has no 64-bit integers). */
@@ -59,7 +59,8 @@ export function formatCheck(report: Report): string {
 }
 
 export function formatRealign(report: Report): string {
-  const changed = report.sequences.filter((s) => s.action === 'advanced' || s.action === 'reset');
+  // A dry run's rows say would_advance / would_reset in the action column, as its JSON does.
+  const changed = report.sequences.filter((s) => movesSequence(s.action));
   const verb = report.dryRun ? 'would move' : 'Moved';
   const total = report.sequences.length;
   const transactions = report.dryRun ? '' : ` in ${report.batches} transaction${report.batches === 1 ? '' : 's'}`;

@@ -29,7 +29,8 @@ describe('seqsync CLI on MariaDB', () => {
     const result = seqsync(['realign', '--dry-run', '--url', db.url]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Dry run: would move 1 of 2 sequences.');
-    expect(result.stdout).toContain(`IFNULL(SETVAL(\`${db.name}\`.\`user_seq\`, 4, 0), '-')`);
+    expect(result.stdout).toContain(`IFNULL(SETVAL(\`${db.name}\`.\`user_seq\`, 4, 0, 0), '-')`);
+    expect(result.stdout).toMatch(new RegExp(`${db.name}\\.user_seq\\s+${db.name}\\.users\\.id\\s+3\\s+1\\s+4\\s+would_advance`));
     expect(await nextValueOf(db, 'user_seq')).toBe('1');
   });
 

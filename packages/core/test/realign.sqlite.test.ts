@@ -23,7 +23,7 @@ describe('realign on SQLite', () => {
       expect(before.dialect).toBe('sqlite');
       expect(before.sequences).toEqual([expect.objectContaining({
         schema: 'main', sequence: 'notes', uses: [{ schema: 'main', table: 'notes', column: 'id', kind: 'auto_increment' }],
-        dataMax: 10n, nextValueBefore: 3n, nextValueAfter: 11n, behind: true, action: 'advanced',
+        dataMax: 10n, nextValueBefore: 3n, nextValueAfter: 11n, behind: true, action: 'would_advance',
       })]);
       const report = await realign(file.url);
       expect(report.sequences[0]).toMatchObject({ action: 'advanced', nextValueAfter: 11n });
