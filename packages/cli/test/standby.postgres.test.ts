@@ -86,11 +86,13 @@ describe('seqsync on a hot standby', () => {
     expectOneLineFailure(seqsync(['check', '--url', pair.standby.url(), '--table', 'cache']), message);
   });
 
-  it('realign: one line, exit 2, saying to connect to the primary; the primary\'s sequences are unchanged', async () => {
+  it('realign and its dry run: one line, exit 2, saying to connect to the primary; the primary\'s sequences are unchanged', async () => {
     const before = await sequencePositions(pair.primary.url());
-    expectOneLineFailure(seqsync(['realign', '--url', pair.standby.url()]), 'seqsync: cannot realign on a hot standby: the server '
-      + 'is in recovery and takes no writes, and the sequence positions it shows run up to 32 values ahead of the primary\'s; '
-      + 'nothing was changed. Connect to the primary to realign (check works here, within those limits)');
+    const message = 'seqsync: cannot realign on a hot standby: the server is in recovery and takes no writes, and the sequence '
+      + 'positions it shows run up to 32 values ahead of the primary\'s; nothing was changed. Connect to the primary to realign '
+      + '(check works here, within those limits)';
+    expectOneLineFailure(seqsync(['realign', '--url', pair.standby.url()]), message);
+    expectOneLineFailure(seqsync(['realign', '--dry-run', '--url', pair.standby.url(), '--exclude', 'cache']), message);
     expect(await sequencePositions(pair.primary.url())).toEqual(before);
   });
 });

@@ -21,6 +21,8 @@ export interface OpenDatabase {
 
 /** A run's options after validation, in the shape dialects take. */
 export interface RunRequest {
+  /** What was asked for: `realign` (its dry run too, which reads only) or `check`. */
+  readonly command: 'check' | 'realign';
   readonly mode: Mode;
   readonly lockTimeoutMs: number;
   readonly batchSize: number | null;

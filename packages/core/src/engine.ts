@@ -1,4 +1,5 @@
 import type { Options, Report } from './types';
+import type { RunRequest } from './dialect';
 import type { Database } from './connect';
 import { countRoundTrips, resolveDatabase } from './connect';
 import { Interruption } from './interrupt';
@@ -15,7 +16,7 @@ import { runBatches } from './runner';
  * for (const s of report.sequences) if (s.action !== 'unchanged') console.log(s.sequence, s.nextValueAfter);
  */
 export function realign(db: Database, options: Options = {}): Promise<Report> {
-  return run(db, options, options.dryRun === true);
+  return run(db, options, 'realign');
 }
 
 /**
@@ -27,11 +28,12 @@ export function realign(db: Database, options: Options = {}): Promise<Report> {
  * if (report.sequences.some((s) => s.behind)) process.exitCode = 1;
  */
 export function check(db: Database, options: Options = {}): Promise<Report> {
-  return run(db, options, true);
+  return run(db, options, 'check');
 }
 
-async function run(db: Database, options: Options, readOnly: boolean): Promise<Report> {
-  const request = toRunRequest(options);
+async function run(db: Database, options: Options, command: RunRequest['command']): Promise<Report> {
+  const readOnly = command === 'check' || options.dryRun === true;
+  const request = toRunRequest(options, command);
   const counter = { count: 0 };
   const interruption = new Interruption(request, readOnly);
   const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));

@@ -7,7 +7,7 @@ import { parseTableName } from './table-names';
 export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 
 /** Checks options once, up front, so a bad value fails before any connection is opened. */
-export function toRunRequest(options: Options): RunRequest {
+export function toRunRequest(options: Options, command: RunRequest['command']): RunRequest {
   const mode = options.mode ?? 'advance';
   if (mode !== 'advance' && mode !== 'reset') {
     throw new SeqsyncError('INVALID_OPTION', `invalid mode ${JSON.stringify(mode)}: expected "advance" or "reset"`);
@@ -26,6 +26,7 @@ export function toRunRequest(options: Options): RunRequest {
     throw new SeqsyncError('INVALID_OPTION', `invalid batchSize ${JSON.stringify(batchSize)}: expected a whole number ≥ 1`);
   }
   return {
+    command,
     mode,
     lockTimeoutMs,
     batchSize,

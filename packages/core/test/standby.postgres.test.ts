@@ -121,4 +121,10 @@ describe('check and realign on a hot standby', () => {
     expect(sent[1]).toBe('ROLLBACK');
     expect(await sequencePositions(pair.primary.url())).toEqual(before);
   });
+
+  it('a dry run is refused the same way: what it would write depends on positions a standby cannot know', async () => {
+    await expect(realign(pair.standby.url(), { dryRun: true, exclude: ['cache'] })).rejects.toMatchObject({
+      code: 'HOT_STANDBY', committedBatches: 0, message: expect.stringMatching(/^cannot realign on a hot standby: /),
+    });
+  });
 });

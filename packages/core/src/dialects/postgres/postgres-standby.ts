@@ -38,7 +38,10 @@ export function standbyWarnings(catalog: PostgresCatalog): string[] {
     + 'data lies in that gap is reported as possibly behind (never as clear). Run check on the primary to know, and realign there'];
 }
 
-/** realign on a standby: refused before any statement of the batch is sent, so nothing is locked or changed. */
+/**
+ * realign on a standby, its dry run too: refused before any statement of the batch is sent, so nothing is locked or
+ * changed. The dry run reads only, but what it would write depends on positions the standby cannot know.
+ */
 export function assertWritable(catalog: PostgresCatalog): void {
   if (!catalog.inRecovery) return;
   throw new SeqsyncError('HOT_STANDBY', 'cannot realign on a hot standby: the server is in recovery and takes no writes, and the '
