@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
+import { startTcpRelay } from '../../../test-support/tcp-relay';
 import { exitedEarly, startSeqsync, waitUntil, type Run } from './cli-run';
 
 /**
@@ -112,4 +113,30 @@ describe('seqsync interrupted while waiting on PostgreSQL', () => {
       expect(await nextValue(db, 'alpha_id_seq')).toBe(1n);
       expect(await nextValue(db, 'beta_id_seq')).toBe(1n);
     });
+
+  it('a second SIGINT while the first one\'s cancel cannot reach the server exits at once, with one line saying so', async () => {
+    const holder = await session();
+    await holder.query('BEGIN; LOCK TABLE beta IN ROW EXCLUSIVE MODE');
+    const relay = await startTcpRelay(db.url);
+    try {
+      const run = startSeqsync(['realign', '--url', relay.url, '--lock-timeout', '60000']);
+      children.push(run.child);
+      const seqsyncWaits = async () => (await waitingPid('seqsync')) !== null;
+      await Promise.race([waitUntil('seqsync waits for a lock', seqsyncWaits), exitedEarly(run.done)]);
+      const pid = (await waitingPid('seqsync'))!;
+      // The first signal's cancel goes into the silent relay and waits for its 3 s bound; the second does not wait.
+      relay.freeze();
+      run.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      run.child.kill('SIGINT');
+      expectInterrupted(await run.done, 130, 'seqsync: SIGINT again: exiting without waiting for the server to cancel the running '
+        + 'statement (nothing was committed; a running batch rolls back on the server once the cancel or its lock timeout ends it)');
+      await db.sql('SELECT pg_catalog.pg_terminate_backend($1)', [pid]);
+    } finally {
+      await relay.close();
+    }
+    await holder.query('ROLLBACK');
+    expect(await nextValue(db, 'alpha_id_seq')).toBe(1n);
+    expect(await nextValue(db, 'beta_id_seq')).toBe(1n);
+  });
 });
