@@ -7,7 +7,7 @@ function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
   return {
     oid: '100', schema: 'public', name: 'User_id_seq',
     shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2147483647n },
-    cycle: false, canRead: true, canUpdate: true, owned: true,
+    cycle: false, canRead: true, canUpdate: true, owned: true, canUseSchema: true, otherSessionTemporary: false,
     uses: [{
       schema: 'public',
       table: 'User',
@@ -16,9 +16,11 @@ function sequence(overrides: Partial<PostgresSequence> = {}): PostgresSequence {
       tableOid: '200',
       attnum: 1,
       columnType: 'integer',
+      typeModifier: -1,
       lockWeight: 2,
       canReadTable: true,
       canLockTable: true,
+      canUseSchema: true,
       keyIndexed: true,
       unlogged: false,
     }],

@@ -1,15 +1,64 @@
+import { quoteLiteral } from './postgres-sql';
+
+/* The read-only catalog queries. Kept apart from the code that runs them so the SQL reads as one piece. */
+
+/** The tables named in `$2`/`$3` (or `$4`/`$5`) as a condition on the table `t` in schema `n`. */
+function namedIn(schemas: string, names: string): string {
+  return `SELECT 1 FROM ROWS FROM (pg_catalog.unnest(${schemas}::pg_catalog.text[]), pg_catalog.unnest(${names}::pg_catalog.text[]))
+             AS f(schema_name, table_name)
+           WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname)`;
+}
+
 /**
- * The read-only catalog queries. Kept apart from the code that runs them so the SQL reads as one piece.
- *
+ * Whether table `t` in schema `n` is in scope: its schema is included, it is named (or it is an ancestor of a
+ * named partition or inheritance child, whose rows its MAX() covers), and it is not excluded.
+ */
+const IN_SCOPE = `(CASE WHEN $1::pg_catalog.text[] IS NULL
+               THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
+                    AND NOT pg_catalog.starts_with(n.nspname, 'pg_toast') AND NOT pg_catalog.starts_with(n.nspname, 'pg_temp_')
+               ELSE n.nspname = ANY ($1::pg_catalog.text[]) END)
+         AND ($2::pg_catalog.text[] IS NULL OR EXISTS (${namedIn('$2', '$3')})
+              OR t.oid IN (SELECT named_ancestors.oid FROM named_ancestors))
+         AND (pg_catalog.cardinality($4::pg_catalog.text[]) = 0 OR NOT EXISTS (${namedIn('$4', '$5')}))`;
+
+/**
+ * A sequence named by a text literal in a default, `nextval('k.s'::text)`, which records no dependency: the
+ * deparsed default as pg_get_expr prints it, and the name inside, schema-qualified and in plain identifier syntax
+ * only — what parse_ident then splits cannot fail, and an unqualified name is the inserting session's search path's
+ * to resolve, not ours. The name is looked up in pg_class by its parts: to_regclass would fail on a schema the role
+ * cannot use.
+ */
+const IDENTIFIER = String.raw`(?:"(?:[^"']|''|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const NAMED_BY_TEXT = String.raw`nextval\(\('(${IDENTIFIER}\.${IDENTIFIER})'::text\)::regclass\)`;
+
+/*
+ * Strings a default's stored node tree (pg_attrdef.adbin as text) holds when it calls nextval(regclass), OID 1574,
+ * or turns text into a regclass, regclass(text), OID 1079; both OIDs are fixed in pg_proc.dat. Looking for them is
+ * cheap, and pg_get_expr is then deparsed only for the few defaults that hold them without a recorded sequence.
+ */
+const CALLS_NEXTVAL = "pg_catalog.strpos(ad.adbin::pg_catalog.text, ':funcid 1574 ') > 0";
+const CASTS_TEXT_TO_REGCLASS = "pg_catalog.strpos(ad.adbin::pg_catalog.text, ':funcid 1079 ') > 0";
+/** No regclass constant (type OID 2205) at all: nextval's argument is computed. */
+const HOLDS_NO_REGCLASS = "pg_catalog.strpos(ad.adbin::pg_catalog.text, ':consttype 2205 ') = 0";
+
+/**
  * Sequences are found from dependencies, never from names:
  *  - pg_depend 'a' (OWNED BY, what serial creates) and 'i' (identity columns) from sequence to column;
  *  - pg_depend 'n' from a column default (pg_attrdef) to a sequence: `nextval('seq')` without ownership,
- *    including one sequence shared by several tables.
+ *    including one sequence shared by several tables;
+ *  - pg_depend 'n' from a default to a function, and from that function to a sequence: a SQL function with a
+ *    BEGIN ATOMIC body records what it uses (a string body, SQL or PL/pgSQL, records nothing);
+ *  - and the one name that is text rather than a dependency, `nextval('k.s'::text)`, when it names its schema.
+ * What the catalog shows but no data seqsync reads can vouch for comes back as rows with `warning` set: a default
+ * calling nextval on a name only the insert resolves, a function whose body records nothing, a view's or foreign
+ * table's default using a sequence. Key types are resolved through domains over domains to their base type, with
+ * the type modifier nearest the column (numeric(12,0)).
  * Shaped for thousands of tables: pg_class is joined inside each pg_depend branch, where the planner has
  * statistics, and scope is a window over one pass rather than a self-join — CTE scans carry no row
  * estimates and a join against one became a nested loop (measured: 115 s for 5,000 tables). Each catalog row
  * is looked up once and its names carried along: joining pg_class, pg_namespace and pg_attribute again at
- * the end cost a third of the query at 10,000 tables.
+ * the end cost a third of the query at 10,000 tables. The searches for untraced defaults look at strings in each
+ * default's node tree first and deparse only the few that match.
  * Every function and type is named with its schema, and every comparison is between values of one type: another
  * role's `unnest(text[])`, `cardinality(text[])` or `=(oid, regclass)` in a schema on the search path would be a
  * better match than pg_catalog's polymorphic or coercing ones, and run as the caller.
@@ -17,7 +66,49 @@
  * so batches can be sized to never run a transaction out of it.
  */
 export const CATALOG_SQL = `
-WITH uses AS MATERIALIZED (
+WITH RECURSIVE
+-- every domain's base type, through domains over domains, and the type modifier nearest the column (numeric(12,0))
+domain_chain AS (
+  SELECT t.oid AS domain_oid, t.typbasetype AS base_oid, t.typtypmod AS base_typmod
+  FROM pg_catalog.pg_type t WHERE t.typtype = 'd'
+  UNION ALL
+  SELECT b.domain_oid, t.typbasetype, CASE WHEN b.base_typmod = -1 THEN t.typtypmod ELSE b.base_typmod END
+  FROM domain_chain b JOIN pg_catalog.pg_type t ON t.oid = b.base_oid AND t.typtype = 'd'
+),
+domain_base AS MATERIALIZED (
+  SELECT b.* FROM domain_chain b JOIN pg_catalog.pg_type t ON t.oid = b.base_oid AND t.typtype <> 'd'
+),
+-- the named tables and all their ancestors (partitions and inheritance children alike are in pg_inherits)
+named_ancestors AS (
+  SELECT t.oid FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+  WHERE $2::pg_catalog.text[] IS NOT NULL AND EXISTS (${namedIn('$2', '$3')})
+  UNION
+  SELECT i.inhparent FROM named_ancestors a JOIN pg_catalog.pg_inherits i ON i.inhrelid = a.oid
+),
+-- defaults that call nextval() on a name computed when a row is inserted, rather than on a regclass constant
+hidden_defaults AS MATERIALIZED (
+  SELECT ad.adrelid, ad.adnum, ${CASTS_TEXT_TO_REGCLASS} AS casts_text
+  FROM pg_catalog.pg_attrdef ad
+  WHERE ${CALLS_NEXTVAL} AND (${CASTS_TEXT_TO_REGCLASS} OR ${HOLDS_NO_REGCLASS})
+),
+named_by_text AS MATERIALIZED (
+  SELECT h.adrelid, h.adnum, pg_catalog.parse_ident(pg_catalog.replace(m.name[1], '''''', '''')) AS parts
+  FROM hidden_defaults h
+  JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = h.adrelid AND ad.adnum = h.adnum
+  CROSS JOIN LATERAL pg_catalog.regexp_matches(pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), ${quoteLiteral(NAMED_BY_TEXT)}, 'g') AS m(name)
+  WHERE h.casts_text
+),
+-- functions that defaults call (built-ins record no dependency), and the sequences their bodies record (BEGIN ATOMIC)
+called AS MATERIALIZED (
+  SELECT ad.adrelid, ad.adnum, d.refobjid AS proc_oid, fd.refobjid AS seq_oid
+  FROM pg_catalog.pg_attrdef ad
+  JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid AND d.objid = ad.oid
+   AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid
+  LEFT JOIN (pg_catalog.pg_depend fd JOIN pg_catalog.pg_class fs ON fs.oid = fd.refobjid AND fs.relkind = 'S')
+    ON fd.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid AND fd.objid = d.refobjid
+   AND fd.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+),
+uses AS MATERIALIZED (
   SELECT found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum, pg_catalog.min(found.kind_rank) AS kind_rank
   FROM (
     SELECT d.objid AS seq_oid, s.relname AS seq_name, s.relnamespace AS seq_namespace,
@@ -34,27 +125,25 @@ WITH uses AS MATERIALIZED (
     JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid AND d.objid = ad.oid
      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
     JOIN pg_catalog.pg_class s ON s.oid = d.refobjid AND s.relkind = 'S'
+    UNION ALL
+    SELECT s.oid, s.relname, s.relnamespace, c.adrelid, c.adnum, 3
+    FROM called c JOIN pg_catalog.pg_class s ON s.oid = c.seq_oid
+    UNION ALL
+    SELECT s.oid, s.relname, s.relnamespace, b.adrelid, b.adnum, 3
+    FROM named_by_text b
+    JOIN pg_catalog.pg_namespace sn ON sn.nspname = b.parts[1]::pg_catalog.name
+    JOIN pg_catalog.pg_class s ON s.relnamespace = sn.oid AND s.relname = b.parts[2]::pg_catalog.name AND s.relkind = 'S'
   ) found
   GROUP BY found.seq_oid, found.seq_name, found.seq_namespace, found.rel_oid, found.attnum
 ),
 tree_uses AS MATERIALIZED (
   SELECT u.seq_oid, u.seq_name, u.seq_namespace, u.rel_oid, u.attnum, u.kind_rank,
          n.nspname AS table_schema, t.relname AS table_name, a.attname AS column_name, a.atttypid AS type_oid,
+         a.atttypmod AS type_modifier, t.relnamespace AS table_namespace,
          t.relkind, t.relhassubclass, t.relpersistence,
-         (CASE WHEN $1::pg_catalog.text[] IS NULL
-               THEN n.nspname NOT IN ('pg_catalog', 'information_schema')
-                    AND NOT pg_catalog.starts_with(n.nspname, 'pg_toast') AND NOT pg_catalog.starts_with(n.nspname, 'pg_temp_')
-               ELSE n.nspname = ANY ($1::pg_catalog.text[]) END)
-         AND ($2::pg_catalog.text[] IS NULL OR EXISTS (
-           SELECT 1 FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]))
-             AS f(schema_name, table_name)
-           WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname)))
-         AND (pg_catalog.cardinality($4::pg_catalog.text[]) = 0 OR NOT EXISTS (
-           SELECT 1 FROM ROWS FROM (pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]))
-             AS f(schema_name, table_name)
-           WHERE f.table_name = t.relname AND (f.schema_name IS NULL OR f.schema_name = n.nspname))) AS in_scope
+         ${IN_SCOPE} AS in_scope
   FROM uses u
-  JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid AND t.relkind IN ('r', 'p')
+  JOIN pg_catalog.pg_class t ON t.oid = u.rel_oid AND t.relkind IN ('r', 'p', 'v', 'f')
   JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
   JOIN pg_catalog.pg_attribute a ON a.attrelid = u.rel_oid AND a.attnum = u.attnum AND NOT a.attisdropped
   -- MAX() over a partitioned table covers its partitions, which carry copies of the parent's default.
@@ -66,6 +155,40 @@ tree_uses AS MATERIALIZED (
 -- A sequence is in scope when any table it feeds is; then every table it feeds counts towards its target.
 scoped AS (
   SELECT u.*, pg_catalog.bool_or(u.in_scope) OVER (PARTITION BY u.seq_oid) AS sequence_in_scope FROM tree_uses u
+  WHERE u.relkind IN ('r', 'p')
+),
+-- What the catalog shows but seqsync cannot trace to data it reads: a view's or foreign table's default using a
+-- sequence, a default naming its sequence in a way only the insert resolves, a function whose body records nothing.
+untraced AS (
+  SELECT h.adrelid AS rel_oid, h.adnum AS attnum, 'nextval' AS problem, NULL::pg_catalog.oid AS proc_oid
+  FROM hidden_defaults h WHERE NOT EXISTS (SELECT 1 FROM uses u WHERE u.rel_oid = h.adrelid AND u.attnum = h.adnum)
+  UNION ALL
+  SELECT c.adrelid, c.adnum, 'function', c.proc_oid FROM called c WHERE c.seq_oid IS NULL
+),
+warnings AS (
+  SELECT w.problem, NULL::pg_catalog.oid AS seq_oid, n.nspname AS table_schema, t.relname AS table_name, a.attname AS column_name,
+         CASE WHEN w.problem = 'nextval' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)
+              ELSE w.proc_oid::pg_catalog.regprocedure::pg_catalog.text END AS detail
+  FROM untraced w
+  JOIN pg_catalog.pg_class t ON t.oid = w.rel_oid
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = w.rel_oid AND a.attnum = w.attnum AND NOT a.attisdropped
+  LEFT JOIN domain_base db ON db.domain_oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = w.rel_oid AND ad.adnum = w.attnum
+  WHERE ${IN_SCOPE}
+    -- a partition's copy of its parent's default is the parent's warning
+    AND NOT (t.relispartition AND EXISTS (
+      SELECT 1 FROM pg_catalog.pg_partition_ancestors(w.rel_oid) anc
+      JOIN pg_catalog.pg_attribute pa ON pa.attrelid = anc.relid::pg_catalog.oid AND pa.attname = a.attname
+      JOIN untraced parent ON parent.rel_oid = pa.attrelid AND parent.attnum = pa.attnum AND parent.problem = w.problem
+      WHERE anc.relid::pg_catalog.oid <> w.rel_oid))
+    -- a function in a uuid or text default hands out no integer keys
+    AND (w.problem <> 'function' OR COALESCE(db.base_oid, a.atttypid) IN (
+      'pg_catalog.int2'::pg_catalog.regtype::pg_catalog.oid, 'pg_catalog.int4'::pg_catalog.regtype::pg_catalog.oid,
+      'pg_catalog.int8'::pg_catalog.regtype::pg_catalog.oid, 'pg_catalog.numeric'::pg_catalog.regtype::pg_catalog.oid))
+  UNION ALL
+  SELECT CASE u.relkind WHEN 'f' THEN 'foreign table' ELSE 'view' END, u.seq_oid, u.table_schema, u.table_name, u.column_name, NULL
+  FROM tree_uses u WHERE u.relkind IN ('v', 'f') AND u.in_scope
 ),
 -- A superuser holds every privilege: answering once spares four privilege checks per row.
 session AS (
@@ -82,7 +205,8 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
        ps.seqmin::pg_catalog.text AS "minValue", ps.seqmax::pg_catalog.text AS "maxValue", ps.seqcycle AS "cycle",
        u.rel_oid::pg_catalog.int8 AS "tableOid", u.table_schema AS "tableSchema", u.table_name AS "tableName",
        u.attnum AS "attnum", u.column_name AS "columnName",
-       pg_catalog.format_type(COALESCE(NULLIF(ty.typbasetype, 0::pg_catalog.oid), u.type_oid), NULL) AS "columnType",
+       pg_catalog.format_type(COALESCE(db.base_oid, u.type_oid), NULL) AS "columnType",
+       (CASE WHEN u.type_modifier = -1 THEN COALESCE(db.base_typmod, -1) ELSE u.type_modifier END) AS "typeModifier",
        CASE u.kind_rank WHEN 1 THEN 'identity' WHEN 2 THEN 'owned' ELSE 'default' END AS "kind",
        -- locks reading this table takes: itself and every index the planner opens, and the same again for
        -- each partition or inheritance child that LOCK and MAX() reach
@@ -104,27 +228,51 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
             -- PostgreSQL 17 added MAINTAIN, which also allows locking a table in any mode; older servers reject the word
             WHEN session.has_maintain THEN pg_catalog.has_table_privilege(u.rel_oid, 'MAINTAIN')
             ELSE false END AS "canLockTable",
+       -- privileges on a sequence or table are of no use without USAGE on its schema
+       CASE WHEN session.superuser THEN true ELSE pg_catalog.has_schema_privilege(u.seq_namespace, 'USAGE') END
+         AS "canUseSequenceSchema",
+       CASE WHEN session.superuser THEN true ELSE pg_catalog.has_schema_privilege(u.table_namespace, 'USAGE') END
+         AS "canUseTableSchema",
+       -- no session can read or set another session's temporary sequence
+       pg_catalog.pg_is_other_temp_schema(u.seq_namespace) AS "otherSessionTemporary",
        -- an index led by the key column answers MAX/MIN from one probe; without one the read scans the table
        EXISTS (SELECT 1 FROM pg_catalog.pg_index i
                WHERE i.indrelid = u.rel_oid AND i.indkey[0] = u.attnum AND i.indpred IS NULL) AS "keyIndexed",
        u.relpersistence = 'u' OR sc.relpersistence = 'u' AS "unlogged",
        session.in_recovery AS "inRecovery",
-       session.lock_capacity AS "lockCapacity"
+       session.lock_capacity AS "lockCapacity",
+       NULL::pg_catalog.text AS "warning", NULL::pg_catalog.text AS "warningDetail"
 FROM scoped u
 CROSS JOIN session
 JOIN pg_catalog.pg_class sc ON sc.oid = u.seq_oid
 JOIN pg_catalog.pg_namespace sn ON sn.oid = u.seq_namespace
 JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = u.seq_oid
-JOIN pg_catalog.pg_type ty ON ty.oid = u.type_oid
+LEFT JOIN domain_base db ON db.domain_oid = u.type_oid
 WHERE u.sequence_in_scope
-ORDER BY sn.nspname, u.seq_name, u.table_schema, u.table_name, u.column_name`;
+UNION ALL
+-- what cannot be traced, in the same columns: the sequence when one is known, the column, the problem
+SELECT w.seq_oid::pg_catalog.int8, wn.nspname, ws.relname, NULL, NULL, NULL, NULL, NULL,
+       NULL, w.table_schema, w.table_name, NULL, w.column_name,
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       session.in_recovery, session.lock_capacity, w.problem, w.detail
+FROM warnings w
+CROSS JOIN session
+LEFT JOIN pg_catalog.pg_class ws ON ws.oid = w.seq_oid
+LEFT JOIN pg_catalog.pg_namespace wn ON wn.oid = ws.relnamespace
+ORDER BY 2, 3, 10, 11, 13`;
 
-/** Which named tables exist at all, to tell "unknown table" from "table without a sequence". */
+/**
+ * Which named tables exist at all, to tell "unknown table" from "table without a sequence"; with each, its own OID
+ * and its ancestors' (as text), since a sequence feeding a parent feeds a partition or inheritance child too.
+ */
 export const RESOLVE_TABLES_SQL = `
-SELECT f.ordinality::pg_catalog.int4 AS "position", n.nspname AS "schema", c.relname AS "table"
+SELECT f.ordinality::pg_catalog.int4 AS "position", n.nspname AS "schema", c.relname AS "table",
+       (WITH RECURSIVE lineage AS (
+          SELECT c.oid UNION SELECT i.inhparent FROM lineage l JOIN pg_catalog.pg_inherits i ON i.inhrelid = l.oid)
+        SELECT pg_catalog.array_agg(lineage.oid::pg_catalog.int8::pg_catalog.text) FROM lineage) AS "lineage"
 FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), pg_catalog.unnest($2::pg_catalog.text[]))
   WITH ORDINALITY AS f(schema_name, table_name, ordinality)
-JOIN pg_catalog.pg_class c ON c.relname = f.table_name AND c.relkind IN ('r', 'p')
+JOIN pg_catalog.pg_class c ON c.relname = f.table_name AND c.relkind IN ('r', 'p', 'v', 'f')
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
 

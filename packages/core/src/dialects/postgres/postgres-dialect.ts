@@ -24,16 +24,25 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   /**
    * Checked before anything is written, so a missing privilege fails the run with nothing changed
    * rather than after earlier batches committed. setval needs UPDATE on the sequence; a SHARE ROW
-   * EXCLUSIVE lock needs UPDATE, DELETE or TRUNCATE on the table (or, from PostgreSQL 17, MAINTAIN).
+   * EXCLUSIVE lock needs UPDATE, DELETE or TRUNCATE on the table (or, from PostgreSQL 17, MAINTAIN). None of these
+   * is of use without USAGE on the object's schema, and no privilege reaches another session's temporary sequence.
    */
   assertPrivileges(catalog: PostgresCatalog, writing: boolean): void {
     const problems: string[] = [];
     for (const sequence of catalog.sequences) {
       const name = qualifiedName(sequence.schema, sequence.name);
+      if (sequence.otherSessionTemporary) {
+        const use = sequence.uses[0];
+        throw new SeqsyncError('PERMISSION_DENIED', `sequence ${name}, used by ${qualifiedName(use.schema, use.table)}.`
+          + `${quoteIdent(use.column)}, is another session's temporary sequence, which no other session can read or set. `
+          + 'Nothing was changed.');
+      }
+      if (!sequence.canUseSchema) problems.push(`USAGE on schema ${quoteIdent(sequence.schema)} (for sequence ${name})`);
       if (!sequence.canRead) problems.push(`SELECT on sequence ${name}`);
       if (writing && !sequence.canUpdate) problems.push(`UPDATE on sequence ${name}`);
       for (const use of sequence.uses) {
         const table = qualifiedName(use.schema, use.table);
+        if (!use.canUseSchema) problems.push(`USAGE on schema ${quoteIdent(use.schema)} (for table ${table})`);
         if (!use.canReadTable) problems.push(`SELECT on table ${table}`);
         if (writing && !use.canLockTable) problems.push(`UPDATE, DELETE or TRUNCATE on table ${table} (to lock it against writers)`);
       }

@@ -8,12 +8,16 @@ import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL } from './postgres-catalog
 export interface PostgresColumnUse extends SequenceUse {
   readonly tableOid: string;
   readonly attnum: number;
-  /** Base type name (domains resolved), e.g. `integer`. */
+  /** Base type name (domains over domains resolved), e.g. `integer`, `numeric`. */
   readonly columnType: string;
+  /** The type modifier nearest the column along its domains (numeric's precision and scale); -1 when none. */
+  readonly typeModifier: number;
   /** Lock-table entries reading this table takes: the table, its partitions and their indexes. */
   readonly lockWeight: number;
   readonly canReadTable: boolean;
   readonly canLockTable: boolean;
+  /** The role has USAGE on the table's schema, without which no privilege on the table is of use. */
+  readonly canUseSchema: boolean;
   /** An index led by this column exists, so MAX/MIN under the lock is one probe rather than a scan. */
   readonly keyIndexed: boolean;
   /** The table or the sequence is UNLOGGED: a standby has no contents for it. */
@@ -32,6 +36,10 @@ export interface PostgresSequence {
   readonly canUpdate: boolean;
   /** The role owns the sequence (or is a member of its owner), so ALTER SEQUENCE can make the write transactional. */
   readonly owned: boolean;
+  /** The role has USAGE on the sequence's schema. */
+  readonly canUseSchema: boolean;
+  /** The sequence is another session's temporary sequence, which no other session can read or set. */
+  readonly otherSessionTemporary: boolean;
 }
 
 export interface PostgresCatalog {
@@ -41,16 +49,23 @@ export interface PostgresCatalog {
   readonly lockCapacity: number;
   /** The server is a hot standby: nothing can be written, and sequence positions read there run ahead of the primary's. */
   readonly inRecovery: boolean;
+  /** Defaults in scope the catalog cannot tie to data seqsync reads, one sentence each naming the column. */
+  readonly warnings: readonly string[];
 }
 
 interface RawUseRow {
   sequenceOid: string; sequenceSchema: string; sequenceName: string;
   start: string; increment: string; minValue: string; maxValue: string; cycle: boolean;
   tableOid: string; tableSchema: string; tableName: string; attnum: number; columnName: string;
-  columnType: string; kind: SequenceUse['kind']; lockWeight: number;
+  columnType: string; typeModifier: number; kind: SequenceUse['kind']; lockWeight: number;
   canReadSequence: boolean; canUpdateSequence: boolean; ownsSequence: boolean; canReadTable: boolean; canLockTable: boolean;
+  canUseSequenceSchema: boolean; canUseTableSchema: boolean; otherSessionTemporary: boolean;
   keyIndexed: boolean; unlogged: boolean; inRecovery: boolean; lockCapacity: string;
+  /** Set on the rows that describe something untraced rather than a sequence's use (see {@link untracedWarning}). */
+  warning: UntracedKind | null; warningDetail: string | null;
 }
+
+type UntracedKind = 'nextval' | 'function' | 'view' | 'foreign table';
 
 /** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
 export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
@@ -63,14 +78,38 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<P
     scope.exclude.map((t) => t.schema),
     scope.exclude.map((t) => t.name),
   ]);
-  const sequences = groupBySequence(rows);
-  const sequenced = new Set(sequences.flatMap((s) => s.uses.map((u) => tableKey(u.schema, u.table))));
+  const untraced = rows.filter((row) => row.warning !== null);
+  const sequences = groupBySequence(rows.filter((row) => row.warning === null));
+  // A named partition or inheritance child is fed by the sequence of the ancestor whose MAX() covers its rows.
+  const sequenced = new Set(sequences.flatMap((s) => s.uses.map((u) => u.tableOid)));
+  const warned = new Set(untraced.map((row) => tableKey(row.tableSchema, row.tableName)));
   const tablesWithoutSequence = found
-    .filter((t) => !sequenced.has(tableKey(t.schema, t.table)))
+    .filter((t) => !t.lineage.some((oid) => sequenced.has(oid)) && !warned.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table }));
   const lockCapacity = rows.length === 0 ? 0 : Number(rows[0].lockCapacity);
-  const inRecovery = rows.length === 0 ? false : rows[0].inRecovery;
-  return { sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery };
+  const inRecovery = rows.find((row) => row.warning === null)?.inRecovery ?? false;
+  return {
+    sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery,
+    warnings: untraced.map(untracedWarning),
+  };
+}
+
+/** What a row about an untraced default says, naming the column and why no sequence was checked for it. */
+function untracedWarning(row: RawUseRow): string {
+  const column = `${row.tableSchema}.${row.tableName}.${row.columnName}`;
+  const sequence = `${row.sequenceSchema}.${row.sequenceName}`;
+  switch (row.warning) {
+    case 'nextval':
+      return `the default of ${column} calls nextval on a name resolved only when a row is inserted (${row.warningDetail}): `
+        + 'seqsync cannot tell which sequence that is, so none was checked for this column; '
+        + "name the sequence with its schema, nextval('schema.sequence'), so the catalog records it";
+    case 'function':
+      return `the default of ${column} calls ${row.warningDetail}, whose body records no sequence: seqsync cannot tell `
+        + 'whether it hands out keys from one, so none was checked for this column';
+    default:
+      return `sequence ${sequence} feeds the default of ${row.warning} ${column}: seqsync does not read or lock a `
+        + `${row.warning}'s rows, so ${sequence} was not checked against the rows inserted through it`;
+  }
 }
 
 function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
@@ -81,8 +120,8 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
     entry.uses.push({
       schema: row.tableSchema, table: row.tableName, column: row.columnName, kind: row.kind,
       tableOid: String(row.tableOid), attnum: Number(row.attnum), columnType: row.columnType,
-      lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable, canLockTable: row.canLockTable,
-      keyIndexed: row.keyIndexed, unlogged: row.unlogged,
+      typeModifier: Number(row.typeModifier), lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable,
+      canLockTable: row.canLockTable, canUseSchema: row.canUseTableSchema, keyIndexed: row.keyIndexed, unlogged: row.unlogged,
     });
     bySequence.set(key, entry);
   }
@@ -98,6 +137,8 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
     canRead: head.canReadSequence,
     canUpdate: head.canUpdateSequence,
     owned: head.ownsSequence,
+    canUseSchema: head.canUseSequenceSchema,
+    otherSessionTemporary: head.otherSessionTemporary,
   }));
 }
 
@@ -107,10 +148,10 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
  */
 async function resolveTables(
   db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[],
-): Promise<{ schema: string; table: string }[]> {
+): Promise<{ schema: string; table: string; lineage: readonly string[] }[]> {
   const named = [...included, ...excluded];
   if (named.length === 0) return [];
-  const rows = await db.query<{ position: number; schema: string; table: string }>(RESOLVE_TABLES_SQL, [
+  const rows = await db.query<{ position: number; schema: string; table: string; lineage: string[] }>(RESOLVE_TABLES_SQL, [
     named.map((t) => t.schema),
     named.map((t) => t.name),
   ]);
