@@ -3,6 +3,11 @@ export interface Batchable {
   readonly tables: readonly string[];
   /** Lock-table entries the counter and its tables take. */
   readonly weight: number;
+  /**
+   * Its read under the lock is slow (a MAX without an index scans the table): its group gets a batch of its own,
+   * so the writers of other tables do not wait for that scan.
+   */
+  readonly alone?: boolean;
 }
 
 /**
@@ -17,7 +22,7 @@ export function packBatches<T extends Batchable>(items: readonly T[], budget: nu
   let current: T[] = [];
   let weight = 0;
   let tables = 0;
-  for (const group of groups) {
+  for (const group of groups.filter((members) => !members.some((item) => item.alone === true))) {
     const groupWeight = group.reduce((sum, item) => sum + item.weight, 0);
     const groupTables = new Set(group.flatMap((item) => item.tables)).size;
     if (current.length > 0 && (weight + groupWeight > budget || tables + groupTables > maxTables)) {
@@ -31,6 +36,7 @@ export function packBatches<T extends Batchable>(items: readonly T[], budget: nu
     tables += groupTables;
   }
   if (current.length > 0) batches.push(current);
+  batches.push(...groups.filter((members) => members.some((item) => item.alone === true)));
   return batches;
 }
 

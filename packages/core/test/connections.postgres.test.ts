@@ -54,7 +54,8 @@ describe('connections on PostgreSQL', () => {
     expect(statements[statements.length - 1]).toBe('COMMIT');
   });
 
-  it('a transaction owned by the caller: no BEGIN/COMMIT of ours, and its lock_timeout is put back', async () => {
+  it('a transaction owned by the caller: no BEGIN/COMMIT of ours, its lock_timeout is put back, '
+    + 'and the write is part of it: the caller\'s ROLLBACK undoes it', async () => {
     await db.client.query(`BEGIN; SET LOCAL lock_timeout = '42s'`);
     const queryable: Queryable = {
       query: async <Row extends object>(sql: string, params?: readonly unknown[]) =>
@@ -65,8 +66,9 @@ describe('connections on PostgreSQL', () => {
     expect(report.statements).not.toContain('BEGIN');
     expect(report.statements).not.toContain('COMMIT');
     expect((await db.client.query(`SHOW lock_timeout`)).rows[0].lock_timeout).toBe('42s');
-    await db.client.query('ROLLBACK');
     expect(await nextValue(db, '"Post_id_seq"')).toBe(42n);
+    await db.client.query('ROLLBACK');
+    expect(await nextValue(db, '"Post_id_seq"')).toBe(1n);
   });
 
   it('PGlite, in process: drift, realign, insert', async () => {

@@ -33,7 +33,7 @@ const state = (
   dataMax: bigint | null,
   dataMin: bigint | null = dataMax === null ? null : 1n,
 ): PostgresLiveState =>
-  ({ lastValue, isCalled, dataMax, dataMin });
+  ({ lastValue, isCalled, dataMax, dataMin, definition: null });
 
 describe('planCounter', () => {
   it.each([

@@ -4,10 +4,14 @@ import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
-import { liveStateStatement, readLiveState } from './postgres-live-read';
+import { definitionOf, liveStateStatement, readLiveState } from './postgres-live-read';
 import { planCounter } from './postgres-plan';
-import { lockStatement, setvalStatement } from './postgres-write-sql';
-import { qualifiedName, sqlInteger } from './postgres-sql';
+import {
+  END_BUDGET_SQL, SPEND_BUDGET_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement, startBudgetItems,
+  touchStatements,
+} from './postgres-write-sql';
+import { qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './postgres-sql';
+import { translatePostgresError } from './postgres-errors';
 
 /**
  * The search path of every transaction seqsync runs: only pg_catalog, and the session's temporary schema last (it
@@ -19,35 +23,91 @@ const SEARCH_PATH = 'pg_catalog, pg_temp';
 
 /**
  * The session settings of a batch inside a transaction seqsync does not own (or on a connection that takes no
- * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only.
+ * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only. It
+ * also starts the lock budget (see postgres-write-sql.ts) with the whole of it for the first wait.
  */
-const SAVE_AND_SET_SQL = 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
-  + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
-  + 'pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', \'off\', true), '
-  + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
+function saveAndSetSql(lockTimeoutMs: number): string {
+  return 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
+    + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
+    + 'pg_catalog.current_setting(\'statement_timeout\') AS "statementTimeout", '
+    + `${startBudgetItems(lockTimeoutMs).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
+    + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
+}
 const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
-  + 'pg_catalog.set_config(\'search_path\', $3, true)';
-interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string }
+  + 'pg_catalog.set_config(\'search_path\', $3, true), pg_catalog.set_config(\'statement_timeout\', $4, true)';
+interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string; statementTimeout: string }
 
 /**
  * The settings every transaction of seqsync's own runs under, reads included, as plain statements a script can
  * carry. A read waits behind an ACCESS EXCLUSIVE lock (an ALTER TABLE in a migration) as long as a write would,
- * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock timeout.
+ * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock budget.
  */
 function ownSettings(lockTimeoutMs: number): string[] {
   return [
     `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
+    `SELECT ${startBudgetItems(lockTimeoutMs).join(', ')}`,
   ];
 }
 
+/** How a batch opens its transaction and how it leaves it: the caller's settings to put back, if any. */
+interface Opened { restore: Statement[] }
+
 /**
- * The only code that writes. One batch, one transaction: lock every table feeding the batch's sequences,
- * read MAX/MIN and the sequence positions under the lock, plan again on what was read, setval, commit.
- * Planning on the locked state is what makes the result right under concurrent writers: no insert can
- * change MAX between reading and writing. A session calling nextval() directly is not stopped by a table
- * lock; in advance mode the setval itself accounts for that (see setvalStatement).
+ * Opens the batch: begins seqsync's transaction or, in a caller's, keeps the caller's settings to put back; then
+ * sets ours, starts the lock budget and sends `statements` — all one script where the connection takes them. A
+ * script that only reads needs no BEGIN: a script is one transaction already (`implicit`).
+ */
+async function open<Row extends object>(
+  connection: BatchConnection, lockTimeoutMs: number, statements: readonly Statement[], implicit = false,
+): Promise<{ opened: Opened; rows: Row[] }> {
+  if (connection.ownsTransaction && connection.scripted) {
+    const rows = await connection.send<Row>([...(implicit ? [] : connection.begin()), ...ownSettings(lockTimeoutMs), ...statements]);
+    return { opened: { restore: [] }, rows };
+  }
+  const [previous] = await connection.send<PreviousSettings>([
+    ...connection.begin(), { sql: saveAndSetSql(lockTimeoutMs), params: [] },
+  ]);
+  // Inside a transaction someone else owns, their settings are put back once done.
+  const restore: Statement[] = connection.ownsTransaction ? [] : [{
+    sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath, previous.statementTimeout],
+  }];
+  const rows = await connection.send<Row>(statements);
+  return { opened: { restore }, rows };
+}
+
+/**
+ * Every lock the batch's write needs, before anything changes: the tables (SHARE ROW EXCLUSIVE, so MAX cannot
+ * change), then every sequence (ROW EXCLUSIVE, see lockSequencesStatement), each wait within what is left of the
+ * one budget; then the caller's statement_timeout is back for the reads.
+ */
+function lockPhase(batch: readonly PostgresSequence[], scripted: boolean): string[] {
+  const tables = lockStatement(batch);
+  const statements = [...(tables === null ? [] : [tables, SPEND_BUDGET_SQL]), lockSequencesStatement(batch)];
+  return scripted ? statements : [asOneStatement(statements)];
+}
+
+/**
+ * The write: each moving sequence the role owns restated (which makes its setval roll back with the batch),
+ * every wait for those sequences' stronger lock within the budget, then one setval for all, then commit.
+ */
+function writePhase(steps: readonly PostgresStep[], mode: Mode, scripted: boolean): string[] {
+  const setval = setvalStatement(steps, mode);
+  if (setval === null) return [];
+  const touches = touchStatements(steps);
+  if (touches.length === 0) return [setval];
+  // Each ALTER may wait for a session that took nextval() in a transaction still open: each gets what is left.
+  const altering = [...touches.flatMap((touch) => [SPEND_BUDGET_SQL, touch]), END_BUDGET_SQL];
+  return [...(scripted ? altering : [asOneStatement(altering)]), setval];
+}
+
+/**
+ * The only code that writes. One batch, one transaction: take every lock the write needs (tables, then
+ * sequences), read MAX/MIN and the sequence positions under them, plan again on what was read, make the write
+ * transactional where the role owns the sequence, setval, commit. Planning on the locked state is what makes the
+ * result right under concurrent writers: no insert can change MAX between reading and writing. A session calling
+ * nextval() directly is not stopped by a table lock; the setval accounts for that (see setvalStatement).
  *
- * With a multi-statement connection that is two round trips (lock+read, write+commit).
+ * With a multi-statement connection that is two round trips (locks+read, write+commit).
  *
  * `row_security` is off for the batch: a role that row-level security hides rows from would read a MAX()
  * below the real data and set the sequence into existing keys. With it off, such a read fails naming the
@@ -56,75 +116,180 @@ function ownSettings(lockTimeoutMs: number): string[] {
 export async function writeBatch(
   connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number,
 ): Promise<PostgresStep[]> {
-  const lock = lockStatement(batch);
-  const read = [...(lock === null ? [] : [lock]), liveStateStatement(batch)];
-  let restore: Statement[] = [];
+  const started = Date.now();
+  let opened: Opened;
   let rows: RawLiveRow[];
-  if (connection.ownsTransaction && connection.scripted) {
-    rows = await connection.send<RawLiveRow>([...connection.begin(), ...ownSettings(lockTimeoutMs), ...read]);
-  } else {
-    const [previous] = await connection.send<PreviousSettings>([
-      ...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] },
-    ]);
-    // Inside a transaction someone else owns, their settings are put back once done.
-    if (!connection.ownsTransaction) {
-      restore = [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath] }];
-    }
-    rows = await connection.send<RawLiveRow>(read);
+  try {
+    ({ opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs,
+      [...lockPhase(batch, connection.scripted), liveStateStatement(batch, true)]));
+  } catch (failure) {
+    throw await budgetError(connection, failure, started);
   }
   const states = readLiveState(batch, rows);
+  assertDefinitionsUnchanged(batch, states);
   const steps = batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, mode));
-  const setval = setvalStatement(steps, mode);
-  await connection.send([...(setval === null ? [] : [setval]), ...restore, ...connection.commit()]);
-  return steps;
+  try {
+    await connection.send([...writePhase(steps, mode, connection.scripted), ...opened.restore, ...connection.commit()]);
+  } catch (failure) {
+    throw await writeFailure(connection, steps, states, await budgetError(connection, failure, started));
+  }
+  return steps.map((step) => withWriteWarnings(step));
+}
+
+/** Warnings a moving step carries about how it is written. */
+function withWriteWarnings(step: PostgresStep): PostgresStep {
+  const warnings = [...(step.warnings ?? []), ...unindexedWarnings(step.sequence)];
+  if (step.newNextValue !== null && !step.sequence.owned) {
+    warnings.push(`${qualifiedName(step.sequence.schema, step.sequence.name)} is not owned by this role: its setval cannot be `
+      + 'rolled back with its batch (PostgreSQL makes setval non-transactional); if the batch fails after it, the error says so');
+  }
+  return warnings.length === 0 ? step : { ...step, warnings };
+}
+
+/** A key without an index makes its MAX a scan under the batch's lock; the batch holds that one table only. */
+function unindexedWarnings(sequence: PostgresSequence): string[] {
+  return sequence.uses.filter((use) => !use.keyIndexed).map((use) => `${qualifiedName(use.schema, use.table)}.`
+    + `${quoteIdent(use.column)} has no index led by it: its ${sequence.shape.increment > 0n ? 'MAX' : 'MIN'} `
+    + 'is a full scan, during which that table\'s writers wait (it is locked in a batch of its own)');
 }
 
 /**
- * check reads with row_security off, as the writer does: a role that a policy hides rows from would otherwise
- * see a MAX below the data and report a wrong target. With it off such a read fails, naming the table. SET LOCAL
- * needs a transaction: a script is one implicitly, otherwise the read gets one of its own.
+ * Under the sequences' locks no other session can alter them; a definition that differs from the catalog's was
+ * changed in between, and the plan (and the restating ALTER) would be built on the old one. Nothing has changed
+ * yet: fail the batch, and a re-run sees the new definition.
+ */
+function assertDefinitionsUnchanged(batch: readonly PostgresSequence[], states: ReadonlyMap<string, PostgresLiveState>): void {
+  for (const sequence of batch) {
+    if (states.get(sequence.oid)?.definition !== definitionOf(sequence)) {
+      throw new SeqsyncError('QUERY_FAILED', `sequence ${qualifiedName(sequence.schema, sequence.name)} was altered while `
+        + 'seqsync was reading it; nothing in this batch was changed: run again');
+    }
+  }
+}
+
+/**
+ * A statement timeout inside the lock phases is the lock budget running out (unless the caller's own
+ * statement_timeout, which governs the reads, is what fired): reported as the lock timeout it is, so the runner
+ * names what was waited for. The caller's value is what the session shows once seqsync's transaction is gone.
+ */
+async function budgetError(connection: BatchConnection, failure: unknown, started: number): Promise<unknown> {
+  const { code, message } = (failure ?? {}) as { code?: string; message?: string };
+  if (code !== '57014' || !/statement timeout/i.test(message ?? '')) return failure;
+  let callerMs = 0;
+  if (connection.ownsTransaction) {
+    await connection.queryable.query('ROLLBACK').catch(() => undefined);
+    const [row] = await connection.queryable.query<{ ms: string }>(
+      'SELECT pg_catalog.current_setting(\'statement_timeout\') AS ms').catch(() => [{ ms: '0' }]);
+    callerMs = parseTimeoutMs(row?.ms ?? '0');
+  }
+  if (callerMs > 0 && Date.now() - started >= callerMs) return failure;
+  return new SeqsyncError('LOCK_TIMEOUT', `lock budget used up: ${message}`, { cause: failure });
+}
+
+/** A timeout setting as PostgreSQL shows it (`0`, `250ms`, `5s`, `2min`) in milliseconds. */
+function parseTimeoutMs(shown: string): number {
+  const match = /^(\d+)\s*(ms|s|min|h|d)?$/.exec(shown.trim());
+  if (match === null) return 0;
+  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'min' | 'h' | 'd' ?? 'ms'];
+  return Number(match[1]) * unit;
+}
+
+/**
+ * A failure in the write round trip. Every sequence the role owns was restated, so its setval rolls back with the
+ * batch. A setval on one it does not own stays: for those, after the rollback, their positions are read again and
+ * the error says exactly which moved — or, when they cannot be read (the connection is gone, or the transaction is
+ * the caller's and aborted), which may have.
+ */
+async function writeFailure(
+  connection: BatchConnection, steps: readonly PostgresStep[], states: ReadonlyMap<string, PostgresLiveState>, failure: unknown,
+): Promise<unknown> {
+  const exposed = steps.filter((step) => step.newNextValue !== null && !step.sequence.owned);
+  if (exposed.length === 0) return failure;
+  const base = translatePostgresError(failure, { phase: 'run' });
+  const names = exposed.map((step) => qualifiedName(step.sequence.schema, step.sequence.name));
+  const now = connection.ownsTransaction ? await positionsNow(connection.queryable, exposed) : null;
+  if (now === null) {
+    return new SeqsyncError(base.code, `${base.message}; the batch was rolled back, but ${names.length} sequence`
+      + `${names.length === 1 ? '' : 's'} this role does not own may have been moved by a setval PostgreSQL cannot undo, `
+      + `and could not be read again: ${names.join(', ')}`, { cause: failure });
+  }
+  const moved = exposed.filter((step) => now.get(step.sequence.oid) !== lastOf(states.get(step.sequence.oid)!));
+  const list = moved.map((step) => `${qualifiedName(step.sequence.schema, step.sequence.name)} (last value now `
+    + `${now.get(step.sequence.oid) ?? 'unused'}, was ${lastOf(states.get(step.sequence.oid)!) ?? 'unused'})`);
+  return new SeqsyncError(base.code, moved.length === 0
+    ? `${base.message}; the failing batch was rolled back, nothing in it was changed`
+    : `${base.message}; the batch was rolled back except for ${moved.length} sequence${moved.length === 1 ? '' : 's'} this role `
+      + `does not own, whose setval PostgreSQL cannot undo: ${list.join(', ')}`, { cause: failure });
+}
+
+/** What pg_sequence_last_value shows for a state: the last value handed out, or null when none has been since a setval. */
+function lastOf(state: PostgresLiveState): string | null {
+  return state.isCalled ? String(state.lastValue) : null;
+}
+
+/** The exposed sequences' positions now, after the rollback; null when they cannot be read. */
+async function positionsNow(db: Queryable, steps: readonly PostgresStep[]): Promise<Map<string, string | null> | null> {
+  await db.query('ROLLBACK').catch(() => undefined);
+  const rows = steps.map((step) => `(${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::pg_catalog.regclass)`);
+  try {
+    const read = await db.query<{ oid: string; last: string | null }>(
+      'SELECT v.sequence::pg_catalog.oid::pg_catalog.text AS oid, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.text AS last '
+      + `FROM (VALUES ${rows.join(', ')}) AS v(sequence)`);
+    return new Map(read.map((row) => [String(row.oid), row.last === null ? null : String(row.last)]));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * check and dry runs read with row_security off, as the writer does: a role that a policy hides rows from would
+ * otherwise see a MAX below the data and report a wrong target. With it off such a read fails, naming the table.
+ * The tables are taken in ACCESS SHARE first (what the reads take anyway), all within the one lock budget, so a
+ * migration's ACCESS EXCLUSIVE holds the run up for lockTimeoutMs in total at most.
  */
 export async function readBatch(
   connection: BatchConnection, batch: readonly PostgresSequence[], lockTimeoutMs: number,
 ): Promise<Map<string, PostgresLiveState>> {
-  const live = liveStateStatement(batch);
-  if (connection.ownsTransaction && connection.scripted) {
-    return readLiveState(batch, await connection.send<RawLiveRow>([...ownSettings(lockTimeoutMs), live]));
+  const started = Date.now();
+  const tables = lockStatement(batch, 'ACCESS SHARE');
+  const statements = [...(tables === null ? [] : [tables]), END_BUDGET_SQL, liveStateStatement(batch, false)];
+  const implicit = connection.ownsTransaction && connection.scripted;
+  try {
+    const { opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs, statements, implicit);
+    const states = readLiveState(batch, rows);
+    await connection.send([...opened.restore, ...(implicit ? [] : connection.commit())]);
+    return states;
+  } catch (failure) {
+    throw await budgetError(connection, failure, started);
   }
-  const [previous] = await connection.send<PreviousSettings>(
-    [...connection.begin(), { sql: SAVE_AND_SET_SQL, params: [`${lockTimeoutMs}ms`] }]);
-  const states = readLiveState(batch, await connection.send<RawLiveRow>([live]));
-  await connection.send(connection.ownsTransaction
-    ? connection.commit()
-    : [{ sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath] }]);
-  return states;
 }
 
-/** What `writeBatch` sends for a batch whose plan is `steps` (it re-reads the data under the lock first). */
+/** What `writeBatch` sends for a batch whose plan is `steps`, but for the reads it makes under its locks. */
 export function previewBatch(steps: readonly PostgresStep[], mode: Mode, lockTimeoutMs: number): string[] {
-  const setval = setvalStatement(steps, mode);
-  if (setval === null) return [];
-  const lock = lockStatement(steps.filter((step) => step.newNextValue !== null).map((step) => step.sequence));
-  return ['BEGIN', ...ownSettings(lockTimeoutMs), ...(lock === null ? [] : [lock]), setval, 'COMMIT'];
+  const moving = steps.filter((step) => step.newNextValue !== null);
+  if (moving.length === 0) return [];
+  return ['BEGIN', ...ownSettings(lockTimeoutMs), ...lockPhase(moving.map((step) => step.sequence), true),
+    ...writePhase(steps, mode, true), 'COMMIT'];
 }
 
-/** Names the table that could not be locked, and who holds it, by looking at pg_locks after the rollback. */
+/** Names what could not be locked — a table or a sequence — and who holds it, from pg_locks after the rollback. */
 export async function lockTimeoutError(connection: Queryable | null, batch: readonly PostgresSequence[], timeoutMs: number,
   error: SeqsyncError): Promise<SeqsyncError> {
-  const tableOids = [...new Set(batch.flatMap((s) => s.uses.map((u) => u.tableOid)))];
+  const relations = [...new Set([...batch.map((s) => s.oid), ...batch.flatMap((s) => s.uses.map((u) => u.tableOid))])];
   const allTables = [...new Set(batch.flatMap((s) => s.uses.map((u) => qualifiedName(u.schema, u.table))))];
-  const blocked = connection === null ? [] : await connection.query<{ schema: string; table: string; pid: number; mode: string }>(
-    `SELECT n.nspname AS "schema", c.relname AS "table", l.pid, l.mode
+  const blocked = connection === null ? [] : await connection.query<{ kind: string; schema: string; name: string; pid: number; mode: string }>(
+    `SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS "kind", n.nspname AS "schema", c.relname AS "name", l.pid, l.mode
        FROM pg_catalog.pg_locks l
        JOIN pg_catalog.pg_class c ON c.oid = l.relation
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        WHERE l.relation OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.oid[]) AND l.granted
          AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
          AND l.mode OPERATOR(pg_catalog.<>) ALL (ARRAY['AccessShareLock', 'RowShareLock']::pg_catalog.text[])
-       ORDER BY 1, 2, 3`, [tableOids]).catch(() => []);
+         AND (c.relkind <> 'S' OR l.mode OPERATOR(pg_catalog.<>) 'RowExclusiveLock')
+       ORDER BY 1 DESC, 2, 3, 4`, [relations]).catch(() => []);
   const named = blocked.length > 0
-    ? blocked.map((b) => `${qualifiedName(b.schema, b.table)} (${b.mode} held by pid ${b.pid})`).join(', ')
-    : allTables.join(', ');
+    ? blocked.map((b) => `${b.kind} ${qualifiedName(b.schema, b.name)} (${b.mode} held by pid ${b.pid})`).join(', ')
+    : `table ${allTables.join(', ')}`;
   return new SeqsyncError('LOCK_TIMEOUT',
-    `lock timeout after ${timeoutMs} ms waiting for table ${named}; nothing in this batch was changed`, { cause: error.cause ?? error });
+    `lock timeout after ${timeoutMs} ms waiting for ${named}; nothing in this batch was changed`, { cause: error.cause ?? error });
 }

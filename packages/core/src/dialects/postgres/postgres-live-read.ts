@@ -1,6 +1,6 @@
 import type { PostgresSequence } from './postgres-introspect';
 import { SeqsyncError } from '../../errors';
-import { INTEGER_TYPE_NAMES, qualifiedName, quoteIdent, quoteLiteral } from './postgres-sql';
+import { INTEGER_TYPE_NAMES, INTEGER_TYPE_RANGES, qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './postgres-sql';
 
 /*
  * The live read of one batch: the data's extreme and the sequence's position, read inside the batch's transaction
@@ -13,6 +13,19 @@ export interface PostgresLiveState {
   readonly isCalled: boolean;
   readonly dataMax: bigint | null;
   readonly dataMin: bigint | null;
+  /** The extreme beyond the sequence's MAXVALUE (descending: MINVALUE), which it never hands out; null if none. */
+  readonly beyondBound?: bigint | null;
+  /**
+   * The sequence's definition as stored now (start, increment, min, max, cycle), read only by the writer, under the
+   * sequence's lock: what the touch that makes the write transactional restates must be what is there.
+   */
+  readonly definition: string | null;
+}
+
+/** A definition as the live read renders it, for comparison with the one the catalog read. */
+export function definitionOf(sequence: PostgresSequence): string {
+  const { start, increment, minValue, maxValue } = sequence.shape;
+  return `${start},${increment},${minValue},${maxValue},${sequence.cycle ? 't' : 'f'}`;
 }
 
 /** One query_to_xml call: its position among the batch's queries and the rows it returned, as XML. */
@@ -22,19 +35,34 @@ export interface RawLiveRow { position: number; doc: string | null }
  * The live-state query for a batch: one statement without bind parameters, so the same text rides in a script
  * with the LOCK statement or goes on its own.
  */
-export function liveStateStatement(batch: readonly PostgresSequence[]): string {
-  return liveStateSql(liveReadsOf(batch));
+export function liveStateStatement(batch: readonly PostgresSequence[], writing: boolean): string {
+  return liveStateSql(liveReadsOf(batch, writing));
 }
 
 /** The batch's reads in order: one per column, the sequence's position with its first column. */
-function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
+function liveReadsOf(batch: readonly PostgresSequence[], writing: boolean): LiveRead[] {
   return batch.flatMap((sequence) => sequence.uses.map((use, index) => ({
     table: { schema: use.schema, name: use.table },
     column: use.column,
     sequence: index === 0 ? { schema: sequence.schema, name: sequence.name } : null,
     descending: sequence.shape.increment < 0n,
     baseType: INTEGER_TYPE_NAMES[use.columnType] ?? null,
+    definition: writing,
+    bound: reachBound(sequence, use.columnType),
   })));
+}
+
+/**
+ * The sequence's own limit on the data's side when it is tighter than the column type's: keys past it are ones the
+ * sequence never hands out. Null when the type ends first (serial, identity), so the usual read costs nothing more.
+ */
+function reachBound(sequence: PostgresSequence, columnType: string): bigint | null {
+  // A numeric key holds at most what the sequence's int8 can: bounding its read by MAXVALUE is then always right.
+  const range = INTEGER_TYPE_RANGES[columnType] ?? (columnType === 'numeric' ? INTEGER_TYPE_RANGES.bigint : undefined);
+  if (range === undefined) return null;
+  const { increment, minValue, maxValue } = sequence.shape;
+  if (increment > 0n) return maxValue < range.max ? maxValue : null;
+  return minValue > range.min ? minValue : null;
 }
 
 /**
@@ -55,8 +83,10 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
   for (const sequence of batch) {
     const ascending = sequence.shape.increment > 0n;
     let extreme: bigint | null = null;
+    let beyond: bigint | null = null;
     let lastValue: bigint | null = null;
     let isCalled = false;
+    let definition: string | null = null;
     for (const [index, use] of sequence.uses.entries()) {
       position += 1;
       const read = reads.get(position) ?? '';
@@ -68,18 +98,27 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
       if (index === 0) {
         lastValue = BigInt(xmlValue(read, 'l') as string);
         isCalled = xmlValue(read, 'c') === 'true';
+        definition = xmlValue(read, 'h');
       }
       const value = xmlValue(read, 'e');
       if (value !== null) {
         const candidate = BigInt(value);
         if (extreme === null || (ascending ? candidate > extreme : candidate < extreme)) extreme = candidate;
       }
+      const past = xmlValue(read, 'u');
+      if (past !== null) {
+        const candidate = BigInt(past);
+        const outside = ascending ? candidate > sequence.shape.maxValue : candidate < sequence.shape.minValue;
+        if (outside && (beyond === null || (ascending ? candidate > beyond : candidate < beyond))) beyond = candidate;
+      }
     }
     states.set(sequence.oid, {
       lastValue: lastValue as bigint,
       isCalled,
+      definition,
       dataMax: ascending ? extreme : null,
       dataMin: ascending ? null : extreme,
+      beyondBound: beyond,
     });
   }
   return states;
@@ -106,6 +145,13 @@ export interface LiveRead {
    * their values cannot be compared with a sequence, so they are not read.
    */
   readonly baseType: string | null;
+  /** Also read the sequence's stored definition (writes only). */
+  readonly definition: boolean;
+  /**
+   * The sequence's MAXVALUE (descending: MINVALUE) when it is tighter than the column type's range: the extreme is
+   * then read within it, and the one past it apart, since a key the sequence never hands out cannot collide.
+   */
+  readonly bound: bigint | null;
 }
 
 /** Reads per query_to_xml call: enough to spread its per-call cost, few enough to keep each query small. */
@@ -142,22 +188,36 @@ FROM pg_catalog.unnest(ARRAY[${queries.join(',\n')}]::pg_catalog.text[]) WITH OR
 }
 
 /**
- * One row per read: `<k>` its position in the batch, `<e>` the extreme, `<l>`/`<c>` last_value/is_called,
- * `<s>`/`<t>` the sequence's and table's OIDs. NULLs are left out of the XML (an empty table has no `<e>`).
+ * One row per read: `<k>` its position in the batch, `<e>` the extreme (within the bound), `<u>` the extreme past
+ * the bound, `<l>`/`<c>` last_value/is_called, `<s>`/`<t>` the sequence's and table's OIDs. NULLs are left out of
+ * the XML (an empty table has no `<e>`).
  */
 function liveReadQuery(read: LiveRead, position: number): string {
   const table = qualifiedName(read.table.schema, read.table.name);
   // A domain-typed key is cast to its base type, so only pg_catalog's min/max(int) can match it: an aggregate
   // planted for the domain itself would be the better match and run instead. The cast keeps the key's index.
+  const key = read.baseType === null ? '' : `${quoteIdent(read.column)}::pg_catalog.${read.baseType}`;
+  const aggregate = `pg_catalog.${read.descending ? 'min' : 'max'}(${key})`;
+  // The bound is a quoted literal: `-10::int4` would apply a unary minus that the search path resolves.
+  const bound = read.bound === null ? '' : `${quoteLiteral(sqlInteger(read.bound))}::pg_catalog.${read.baseType}`;
+  const within = read.bound === null ? '' : ` WHERE ${key} OPERATOR(pg_catalog.${read.descending ? '>=' : '<='}) ${bound}`;
   const extreme = read.baseType !== null
-    ? `(SELECT pg_catalog.${read.descending ? 'min' : 'max'}(${quoteIdent(read.column)}::pg_catalog.${read.baseType}) FROM ${table})`
-      + '::pg_catalog.int8'
+    ? `(SELECT ${aggregate} FROM ${table}${within})::pg_catalog.int8`
     : 'NULL::pg_catalog.int8';
+  // Every row of a UNION ALL has the same columns: `u`, the unbounded extreme, is NULL where there is no bound.
+  const past = read.baseType !== null && read.bound !== null
+    ? `, (SELECT ${aggregate} FROM ${table})::pg_catalog.int8 AS u`
+    : ', NULL::pg_catalog.int8 AS u';
   const tableOid = `${quoteLiteral(table)}::pg_catalog.regclass::pg_catalog.oid`;
   if (read.sequence === null) {
-    return `SELECT ${position} AS k, ${extreme} AS e, NULL::pg_catalog.int8 AS l, NULL::pg_catalog.bool AS c, `
-      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t`;
+    return `SELECT ${position} AS k, ${extreme} AS e${past}, NULL::pg_catalog.int8 AS l, NULL::pg_catalog.bool AS c, `
+      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t${read.definition ? ', NULL::pg_catalog.text AS h' : ''}`;
   }
-  return `SELECT ${position} AS k, ${extreme} AS e, last_value AS l, is_called AS c, tableoid AS s, ${tableOid} AS t `
-    + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)}`;
+  const definition = read.definition
+    ? ', (SELECT pg_catalog.concat_ws(\',\', p.seqstart, p.seqincrement, p.seqmin, p.seqmax, p.seqcycle) '
+      + 'FROM pg_catalog.pg_sequence p WHERE p.seqrelid OPERATOR(pg_catalog.=) q.tableoid) AS h'
+    : '';
+  return `SELECT ${position} AS k, ${extreme} AS e${past}, q.last_value AS l, q.is_called AS c, q.tableoid AS s, `
+    + `${tableOid} AS t${definition} `
+    + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)} AS q`;
 }

@@ -48,12 +48,90 @@ FROM (VALUES\n${rows.join(',\n')}\n) AS v(sequence, next_value, increment)`;
  * SHARE ROW EXCLUSIVE blocks INSERT/UPDATE/DELETE (so MAX cannot change under us) while plain SELECTs
  * go on, and it conflicts with itself, so two seqsync runs on the same tables take turns.
  */
-export function lockStatement(sequences: readonly PostgresSequence[]): string | null {
+export function lockStatement(sequences: readonly PostgresSequence[], mode = 'SHARE ROW EXCLUSIVE'): string | null {
   const tables = new Map<string, string>();
   for (const sequence of sequences) {
     for (const use of sequence.uses) tables.set(tableKey(use.schema, use.table), qualifiedName(use.schema, use.table));
   }
   if (tables.size === 0) return null;
   const ordered = [...tables.entries()].sort(([a], [b]) => compareText(a, b)).map(([, sql]) => sql);
-  return `LOCK TABLE ${ordered.join(', ')} IN SHARE ROW EXCLUSIVE MODE`;
+  return `LOCK TABLE ${ordered.join(', ')} IN ${mode} MODE`;
+}
+
+/*
+ * The lock budget. PostgreSQL's lock_timeout bounds each lock wait on its own, so a batch waiting for writers that
+ * commit one after another could wait lockTimeoutMs for every table. The budget is a deadline kept in the
+ * transaction (a custom setting, `SET LOCAL`-scoped), and before every statement that may wait, lock_timeout and
+ * statement_timeout are set to what is left of it: the waits of one batch together stay within lockTimeoutMs. The
+ * caller's statement_timeout is kept aside and put back before the reads, which must not be cut short by it.
+ */
+// Parenthesised: every OPERATOR(...) has one precedence, whatever the operator, and they group left to right.
+const NOW_MS = '(pg_catalog.date_part(\'epoch\', pg_catalog.clock_timestamp()) OPERATOR(pg_catalog.*) 1000::pg_catalog.float8)';
+
+/**
+ * Starts the budget, as items of one SELECT list: the deadline, the caller's statement_timeout kept aside (read
+ * before it is replaced: the list is evaluated in order), and the whole budget as both timeouts for the first wait.
+ */
+export function startBudgetItems(lockTimeoutMs: number): string[] {
+  const ms = quoteLiteral(String(sqlInteger(lockTimeoutMs)));
+  return [
+    `pg_catalog.set_config('seqsync.lock_deadline', (${NOW_MS} OPERATOR(pg_catalog.+) `
+      + `${sqlInteger(lockTimeoutMs)}::pg_catalog.float8)::pg_catalog.text, true)`,
+    'pg_catalog.set_config(\'seqsync.statement_timeout\', pg_catalog.current_setting(\'statement_timeout\'), true)',
+    `pg_catalog.set_config('lock_timeout', ${ms}, true)`,
+    `pg_catalog.set_config('statement_timeout', ${ms}, true)`,
+  ];
+}
+
+/**
+ * What is left of the budget, as both timeouts for the next statement (at least 1 ms: 0 would mean no limit).
+ * A statement's own timeout is armed when it starts, so this must be a statement of its own, just before.
+ */
+export const SPEND_BUDGET_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', b.ms, true), '
+  + 'pg_catalog.set_config(\'statement_timeout\', b.ms, true) '
+  + `FROM (SELECT GREATEST(1::pg_catalog.float8, pg_catalog.current_setting('seqsync.lock_deadline')::pg_catalog.float8 `
+  + `OPERATOR(pg_catalog.-) ${NOW_MS})::pg_catalog.int8::pg_catalog.text AS ms) b`;
+
+/** The caller's statement_timeout back, for the reads and writes that take no new lock. */
+const END_BUDGET_ITEM = 'pg_catalog.set_config(\'statement_timeout\', pg_catalog.current_setting(\'seqsync.statement_timeout\'), true)';
+export const END_BUDGET_SQL = `SELECT ${END_BUDGET_ITEM}`;
+
+/**
+ * ROW EXCLUSIVE on every sequence of the batch, taken before anything changes, by reading each one through
+ * pg_sequence_last_value (which locks as setval does; LOCK TABLE refuses sequences). A migration holding a
+ * sequence (an open ALTER SEQUENCE) then makes the batch wait and time out here, with nothing written, rather than
+ * in the middle of the write; and from here on no ALTER SEQUENCE of another session can change a definition the
+ * plan relies on. It does not conflict with other sessions' nextval().
+ */
+export function lockSequencesStatement(sequences: readonly PostgresSequence[]): string {
+  const rows = sequences.map((sequence) => `(${quoteLiteral(qualifiedName(sequence.schema, sequence.name))}::pg_catalog.regclass)`);
+  // The budget ends with this statement (its own timeout is already armed): one round trip fewer without scripts.
+  return `SELECT (SELECT pg_catalog.count(pg_catalog.pg_sequence_last_value(v.sequence)) FROM (VALUES ${rows.join(', ')}) AS v(sequence)), `
+    + END_BUDGET_ITEM;
+}
+
+/**
+ * setval is not transactional: what it writes stays when the transaction rolls back. But a sequence given new
+ * storage inside the transaction (ALTER SEQUENCE rewrites it, keeping its position) is written there, and a
+ * rollback drops that storage whole — setval included. So each moving sequence the role owns is first restated as
+ * it is (its CYCLE flag, as read under the batch's lock, which keeps every other session's ALTER SEQUENCE out), and
+ * the batch then commits whole or not at all, on a cancel, a terminated backend or a crash as on an error. The
+ * ALTER also takes SHARE ROW EXCLUSIVE on the sequence, so no nextval() runs between the write's read and its
+ * set. Sequences the role does not own cannot be altered; their setval stays outside the transaction.
+ */
+export function touchStatements(steps: readonly PostgresStep[]): string[] {
+  return steps.filter((step) => step.newNextValue !== null && step.sequence.owned)
+    .map((step) => `ALTER SEQUENCE ${qualifiedName(step.sequence.schema, step.sequence.name)} `
+      + `${step.sequence.cycle ? 'CYCLE' : 'NO CYCLE'}`);
+}
+
+/**
+ * Statements of one phase as one: a connection that takes no scripts would otherwise spend a round trip on each (an
+ * ALTER per moving sequence). A DO block runs them in order on the server; its SELECTs become PERFORMs. Inside it
+ * the lock_timeout each budget step sets applies to the waits that follow, while the statement_timeout in force
+ * when the block starts bounds the block as a whole.
+ */
+export function asOneStatement(statements: readonly string[]): string {
+  const body = statements.map((statement) => `${statement.replace(/^SELECT /, 'PERFORM ')};`).join(' ');
+  return `DO ${quoteLiteral(`BEGIN ${body} END`)}`;
 }
