@@ -100,6 +100,10 @@ export class Interruption {
   }
 }
 
+function unchanged(readOnly: boolean, committedBatches: number): string {
+  return readOnly || committedBatches === 0 ? 'nothing was changed' : 'nothing in it was changed';
+}
+
 /** `signal.reason`, when the caller gave a string (the CLI's `SIGINT`), names the interruption. */
 export function reasonOf(request: RunRequest): string {
   const reason: unknown = request.signal?.reason;
@@ -110,8 +114,9 @@ export function reasonOf(request: RunRequest): string {
  * The run's INTERRUPTED error at `where` ("before batch 2 of 3", "in batch 2 of 3, cancelled and rolled back"),
  * saying what changed; the batches committed before it are counted in `committedBatches`.
  */
-export function interruptedError(request: RunRequest, where: string, committedBatches: number, readOnly: boolean): SeqsyncError {
-  const changed = readOnly || committedBatches === 0 ? 'nothing was changed' : 'nothing in it was changed';
+export function interruptedError(
+  request: RunRequest, where: string, committedBatches: number, readOnly: boolean, changed = unchanged(readOnly, committedBatches),
+): SeqsyncError {
   return new SeqsyncError('INTERRUPTED', `interrupted${reasonOf(request)} ${where}; ${changed}`,
     { cause: request.signal?.reason, committedBatches });
 }

@@ -29,13 +29,13 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
     if (readOnly) {
       // A read-only run reports what realign would send, not the reads it made to find out.
       const planned = await inBatch(dialect, db, [], request, (connection) => dialect.inspectBatch(connection, catalog, batch, request),
-        (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length]));
+        (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length], false));
       steps.push(...planned);
       statements.push(...dialect.previewStatements(planned, request));
     } else {
       const planned = await inBatch(dialect, db, statements, request,
         (connection) => dialect.writeBatch(connection, catalog, batch, request),
-        (connection, failure) => explain(dialect, connection, batch, request, failure, index, [index, batches.length]));
+        (connection, failure, writing) => explain(dialect, connection, batch, request, failure, index, [index, batches.length], writing));
       steps.push(...planned);
     }
     request.onProgress?.(index + 1, batches.length);
@@ -56,14 +56,15 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
  */
 async function inBatch<T>(dialect: { readonly beginStatements: readonly string[] }, db: Queryable, record: string[],
   request: RunRequest, fn: (connection: BatchConnection) => Promise<T>,
-  onFailure: (connection: Queryable | null, failure: unknown) => Promise<never>): Promise<T> {
+  onFailure: (connection: Queryable | null, failure: unknown, writing: boolean) => Promise<never>): Promise<T> {
   const run = async (queryable: Queryable, ownsTransaction: boolean): Promise<T> => {
-    const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record, request.signal);
+    const progress = { writing: false };
+    const connection = batchConnection(dialect.beginStatements, queryable, ownsTransaction, record, request.signal, progress);
     try {
       return await fn(connection);
     } catch (failure) {
       if (ownsTransaction) await queryable.query('ROLLBACK').catch(() => undefined);
-      return onFailure(ownsTransaction ? queryable : null, failure);
+      return onFailure(ownsTransaction ? queryable : null, failure, progress.writing);
     }
   };
   if (db.transaction) return db.transaction((tx) => run(tx, false));
@@ -75,7 +76,8 @@ async function inBatch<T>(dialect: { readonly beginStatements: readonly string[]
 const STOPPED = new Error('the run was interrupted before this statement was sent');
 
 function batchConnection(
-  beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[], signal?: AbortSignal,
+  beginStatements: readonly string[], queryable: Queryable, ownsTransaction: boolean, record: string[],
+  signal: AbortSignal | undefined, progress: { writing: boolean },
 ): BatchConnection {
   const scripted = queryable.multiStatement === true;
   return {
@@ -87,6 +89,8 @@ function batchConnection(
     send: async <Row extends object>(sent: readonly Statement[]): Promise<Row[]> => {
       if (sent.length === 0) return [];
       if (signal?.aborted) throw STOPPED;
+      // Every dialect sends a batch's writes with its COMMIT: from here on a failure may follow writes.
+      if (sent.length > 1 && sent.includes('COMMIT')) progress.writing = true;
       if (scripted && sent.every((statement) => typeof statement === 'string')) {
         record.push(...(sent as string[]));
         return queryable.query<Row>((sent as string[]).join(';\n'));
@@ -111,6 +115,7 @@ function batchConnection(
 async function explain<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
   dialect: Dialect<Catalog, Counter, Step>, connection: Queryable | null,
   batch: readonly Counter[], request: RunRequest, failure: unknown, committed: number | null, [index, total]: [number, number],
+  writing: boolean,
 ): Promise<never> {
   // A read-only run commits nothing: its failures carry no batch count, and messages do not speak of rollbacks.
   const committedBatches = committed ?? 0;
@@ -119,7 +124,11 @@ async function explain<Catalog extends DialectCatalog, Counter, Step extends Pla
     const where = committed === null ? `while reading batch ${index + 1} of ${total} (the read was stopped)`
       : connection !== null ? `in batch ${index + 1} of ${total}, which was stopped and rolled back`
         : `in batch ${index + 1} of ${total}, stopped inside the caller's transaction, which decides what becomes of it`;
-    throw interruptedError(request, where, committedBatches, committed === null);
+    // A rollback does not undo setval (nor MySQL's DDL, which commits at once): stopped mid-write, "nothing" is unproven.
+    throw writing
+      ? interruptedError(request, `in batch ${index + 1} of ${total} while its writes were under way`, committedBatches, false,
+        'a rollback does not undo a sequence write, so some of its sequences may have moved: run seqsync check')
+      : interruptedError(request, where, committedBatches, committed === null);
   }
   let error = dialect.translateError(failure, committed === null ? { phase: 'run' } : { phase: 'run', committedBatches });
   if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
