@@ -1,5 +1,5 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, Dialect, RunRequest } from '../../dialect';
+import type { BatchConnection, CatalogScope, Dialect, DialectCatalog, RunRequest } from '../../dialect';
 import type { PostgresCatalog, PostgresSequence } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
@@ -10,6 +10,7 @@ import { lockTimeoutError, previewBatch, readBatch, writeBatch } from './postgre
 import { qualifiedName, quoteIdent } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
 import { connectPostgres } from './postgres-connect';
+import { assertReadable, assertWritable, planOnStandby, standbyWarnings } from './postgres-standby';
 
 /** PostgreSQL (and PGlite): sequences found from the catalog, moved with setval under table locks. */
 export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequence, PostgresStep> {
@@ -17,9 +18,14 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   readonly beginStatements = ['BEGIN'];
   readonly quoteIdent = quoteIdent;
   readonly connect = connectPostgres;
-  readonly introspect = loadCatalog;
   readonly translateError = translatePostgresError;
 
+  /** The catalog, and on a hot standby the run-level note on what can be known there. */
+  async introspect(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog & DialectCatalog> {
+    const catalog: PostgresCatalog & DialectCatalog = await loadCatalog(db, scope);
+    const standby = standbyWarnings(catalog);
+    return standby.length === 0 ? catalog : { ...catalog, warnings: [...standby, ...(catalog.warnings ?? [])] };
+  }
 
   /**
    * Checked before anything is written, so a missing privilege fails the run with nothing changed
@@ -55,22 +61,31 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     }
   }
 
-  /** Half the shared lock table per batch: other sessions need the rest. */
+  /**
+   * Half the shared lock table per batch: other sessions need the rest. A sequence feeding a key no index leads
+   * is read by a scan while its tables are locked; it is batched apart, last, so only its own writers wait.
+   */
   batches(catalog: PostgresCatalog, request: RunRequest): PostgresSequence[][] {
     const budget = Math.max(64, Math.floor(catalog.lockCapacity / 2));
     const items = catalog.sequences.map((sequence) => ({
       sequence,
       tables: sequence.uses.map((u) => u.tableOid),
       weight: 1 + sequence.uses.reduce((sum, u) => sum + u.lockWeight, 0),
+      alone: sequence.uses.some((u) => !u.keyIndexed),
     }));
     return packBatches(items, budget, request.batchSize ?? Infinity).map((batch) => batch.map((item) => item.sequence));
   }
 
   async inspectBatch(
-    connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
+    connection: BatchConnection, catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
   ): Promise<PostgresStep[]> {
+    // A dry run is refused as realign is: what it would write depends on positions a standby cannot know.
+    if (request.command === 'realign') assertWritable(catalog);
+    assertReadable(catalog);
     const states = await readBatch(connection, batch, request.lockTimeoutMs);
-    return batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, request.mode));
+    // A standby's sequence positions may run ahead of the primary's: judged by what can be known there.
+    const plan = catalog.inRecovery ? planOnStandby : planCounter;
+    return batch.map((sequence) => plan(sequence, states.get(sequence.oid)!, request.mode));
   }
 
   previewStatements(steps: readonly PostgresStep[], request: RunRequest): string[] {
@@ -78,8 +93,10 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   }
 
   writeBatch(
-    connection: BatchConnection, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
+    connection: BatchConnection, catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
   ): Promise<PostgresStep[]> {
+    // Before the batch's first statement, whose LOCK a standby would refuse without saying why or where to go instead.
+    assertWritable(catalog);
     return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
   }
 
