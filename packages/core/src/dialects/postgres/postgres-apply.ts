@@ -136,8 +136,8 @@ export async function writeBatch(
   return steps.map((step) => withWriteWarnings(step));
 }
 
-/** Warnings a moving step carries about how it is written. */
-function withWriteWarnings(step: PostgresStep): PostgresStep {
+/** Warnings a moving step carries about how it is written (a dry run shows them too). */
+export function withWriteWarnings(step: PostgresStep): PostgresStep {
   const warnings = [...(step.warnings ?? []), ...unindexedWarnings(step.sequence)];
   if (step.newNextValue !== null && !step.sequence.owned) {
     warnings.push(`${qualifiedName(step.sequence.schema, step.sequence.name)} is not owned by this role: its setval cannot be `
@@ -213,29 +213,43 @@ async function writeFailure(
       + `${names.length === 1 ? '' : 's'} this role does not own may have been moved by a setval PostgreSQL cannot undo, `
       + `and could not be read again: ${names.join(', ')}`, { cause: failure });
   }
-  const moved = exposed.filter((step) => now.get(step.sequence.oid) !== lastOf(states.get(step.sequence.oid)!));
-  const list = moved.map((step) => `${qualifiedName(step.sequence.schema, step.sequence.name)} (last value now `
-    + `${now.get(step.sequence.oid) ?? 'unused'}, was ${lastOf(states.get(step.sequence.oid)!) ?? 'unused'})`);
+  const before = (step: PostgresStep) => nextValueOf(states.get(step.sequence.oid)!, step.sequence.shape.increment);
+  // Moved by this batch: at exactly the value it set. Elsewhere since the locked read: another session's doing.
+  const moved = exposed.filter((step) => now.get(step.sequence.oid) === step.newNextValue && step.newNextValue !== before(step));
+  const elsewhere = exposed.filter((step) => ![before(step), step.newNextValue].includes(now.get(step.sequence.oid) ?? null));
+  const describe = (step: PostgresStep) => `${qualifiedName(step.sequence.schema, step.sequence.name)} (next value now `
+    + `${now.get(step.sequence.oid) ?? 'unknown'}, was ${before(step)})`;
+  const others = elsewhere.length === 0 ? '' : `; moved meanwhile by another session: ${elsewhere.map(describe).join(', ')}`;
   return new SeqsyncError(base.code, moved.length === 0
-    ? `${base.message}; the failing batch was rolled back, nothing in it was changed`
+    ? `${base.message}; the failing batch was rolled back, nothing in it was changed${others}`
     : `${base.message}; the batch was rolled back except for ${moved.length} sequence${moved.length === 1 ? '' : 's'} this role `
-      + `does not own, whose setval PostgreSQL cannot undo: ${list.join(', ')}`, { cause: failure });
+      + `does not own, whose setval PostgreSQL cannot undo: ${moved.map(describe).join(', ')}${others}`, { cause: failure });
 }
 
-/** What pg_sequence_last_value shows for a state: the last value handed out, or null when none has been since a setval. */
-function lastOf(state: PostgresLiveState): string | null {
-  return state.isCalled ? String(state.lastValue) : null;
+/** The value the sequence hands out next, from its stored position (before any wrap-around). */
+function nextValueOf(state: { lastValue: bigint; isCalled: boolean }, increment: bigint): bigint {
+  return state.isCalled ? state.lastValue + increment : state.lastValue;
 }
 
-/** The exposed sequences' positions now, after the rollback; null when they cannot be read. */
-async function positionsNow(db: Queryable, steps: readonly PostgresStep[]): Promise<Map<string, string | null> | null> {
+/** Per statement: a UNION ALL past a few thousand branches exhausts the server's stack. */
+const POSITIONS_PER_QUERY = 500;
+
+/** The exposed sequences' next values now, after the rollback; null when they cannot be read. */
+async function positionsNow(db: Queryable, steps: readonly PostgresStep[]): Promise<Map<string, bigint> | null> {
   await db.query('ROLLBACK').catch(() => undefined);
-  const rows = steps.map((step) => `(${quoteLiteral(qualifiedName(step.sequence.schema, step.sequence.name))}::pg_catalog.regclass)`);
+  const positions = new Map<string, bigint>();
+  const byOid = new Map(steps.map((step) => [step.sequence.oid, step]));
   try {
-    const read = await db.query<{ oid: string; last: string | null }>(
-      'SELECT v.sequence::pg_catalog.oid::pg_catalog.text AS oid, pg_catalog.pg_sequence_last_value(v.sequence)::pg_catalog.text AS last '
-      + `FROM (VALUES ${rows.join(', ')}) AS v(sequence)`);
-    return new Map(read.map((row) => [String(row.oid), row.last === null ? null : String(row.last)]));
+    for (let from = 0; from < steps.length; from += POSITIONS_PER_QUERY) {
+      const reads = steps.slice(from, from + POSITIONS_PER_QUERY).map((step) => `SELECT ${quoteLiteral(step.sequence.oid)} AS oid, `
+        + 'q.last_value::pg_catalog.text AS last, q.is_called AS called '
+        + `FROM ${qualifiedName(step.sequence.schema, step.sequence.name)} AS q`);
+      for (const row of await db.query<{ oid: string; last: string; called: boolean }>(reads.join(' UNION ALL '))) {
+        const step = byOid.get(String(row.oid))!;
+        positions.set(String(row.oid), nextValueOf({ lastValue: BigInt(row.last), isCalled: row.called }, step.sequence.shape.increment));
+      }
+    }
+    return positions;
   } catch {
     return null;
   }
@@ -277,7 +291,8 @@ export async function lockTimeoutError(connection: Queryable | null, batch: read
   error: SeqsyncError): Promise<SeqsyncError> {
   const relations = [...new Set([...batch.map((s) => s.oid), ...batch.flatMap((s) => s.uses.map((u) => u.tableOid))])];
   const allTables = [...new Set(batch.flatMap((s) => s.uses.map((u) => qualifiedName(u.schema, u.table))))];
-  const blocked = connection === null ? [] : await connection.query<{ kind: string; schema: string; name: string; pid: number; mode: string }>(
+  type Holder = { kind: string; schema: string; name: string; pid: number; mode: string };
+  const blocked = connection === null ? [] : await connection.query<Holder>(
     `SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS "kind", n.nspname AS "schema", c.relname AS "name", l.pid, l.mode
        FROM pg_catalog.pg_locks l
        JOIN pg_catalog.pg_class c ON c.oid = l.relation
@@ -285,10 +300,13 @@ export async function lockTimeoutError(connection: Queryable | null, batch: read
        WHERE l.relation OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.oid[]) AND l.granted
          AND l.pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()
          AND l.mode OPERATOR(pg_catalog.<>) ALL (ARRAY['AccessShareLock', 'RowShareLock']::pg_catalog.text[])
-         AND (c.relkind <> 'S' OR l.mode OPERATOR(pg_catalog.<>) 'RowExclusiveLock')
        ORDER BY 1 DESC, 2, 3, 4`, [relations]).catch(() => []);
-  const named = blocked.length > 0
-    ? blocked.map((b) => `${b.kind} ${qualifiedName(b.schema, b.name)} (${b.mode} held by pid ${b.pid})`).join(', ')
+  // ROW EXCLUSIVE on a sequence (a nextval() in an open transaction) only stands in the way of the restating ALTER:
+  // named when nothing else is.
+  const stronger = blocked.filter((b) => b.kind !== 'sequence' || b.mode !== 'RowExclusiveLock');
+  const holders = stronger.length > 0 ? stronger : blocked;
+  const named = holders.length > 0
+    ? holders.map((b) => `${b.kind} ${qualifiedName(b.schema, b.name)} (${b.mode} held by pid ${b.pid})`).join(', ')
     : `table ${allTables.join(', ')}`;
   return new SeqsyncError('LOCK_TIMEOUT',
     `lock timeout after ${timeoutMs} ms waiting for ${named}; nothing in this batch was changed`, { cause: error.cause ?? error });

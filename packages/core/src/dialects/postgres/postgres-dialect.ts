@@ -6,7 +6,7 @@ import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
 import { loadCatalog } from './postgres-introspect';
 import { planCounter } from './postgres-plan';
-import { lockTimeoutError, previewBatch, readBatch, writeBatch } from './postgres-apply';
+import { lockTimeoutError, previewBatch, readBatch, withWriteWarnings, writeBatch } from './postgres-apply';
 import { qualifiedName, quoteIdent } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
 import { connectPostgres } from './postgres-connect';
@@ -85,7 +85,8 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     const states = await readBatch(connection, batch, request.lockTimeoutMs);
     // A standby's sequence positions may run ahead of the primary's: judged by what can be known there.
     const plan = catalog.inRecovery ? planOnStandby : planCounter;
-    return batch.map((sequence) => plan(sequence, states.get(sequence.oid)!, request.mode));
+    const steps = batch.map((sequence) => plan(sequence, states.get(sequence.oid)!, request.mode));
+    return request.command === 'realign' ? steps.map(withWriteWarnings) : steps;
   }
 
   previewStatements(steps: readonly PostgresStep[], request: RunRequest): string[] {
