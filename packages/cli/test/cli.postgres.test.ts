@@ -24,7 +24,8 @@ describe('seqsync CLI on PostgreSQL', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Dry run: would move 2 of 2 sequences.');
     expect(result.stdout)
-      .toMatch(/SET LOCAL row_security = off;\nSELECT pg_catalog\.set_config\('seqsync\.lock_deadline', .*;\nLOCK TABLE "billing"\."invoice", "public"\."User" IN SHARE ROW EXCLUSIVE MODE;\n/);
+      .toMatch(new RegExp('SET LOCAL row_security = off;\\nSELECT pg_catalog\\.set_config\\(\'seqsync\\.lock_deadline\', .*;\\n'
+        + 'LOCK TABLE "billing"\\."invoice", "public"\\."User" IN SHARE ROW EXCLUSIVE MODE;\\n'));
     expect(result.stdout).toContain('ALTER SEQUENCE "public"."User_id_seq" NO CYCLE;');
     expect(result.stdout)
       .toContain(`('"public"."User_id_seq"'::pg_catalog.regclass, 4::pg_catalog.int8, 1::pg_catalog.int8)\n`

@@ -35,12 +35,18 @@ export type ErrorCode =
 export class SeqsyncError extends Error {
   readonly code: ErrorCode;
   readonly committedBatches: number;
+  /**
+   * What the failed batch left changed, in the words of the dialect that knows ("it was rolled back, nothing in it
+   * was changed", or the sequences that moved); absent when the failure says nothing of it.
+   */
+  readonly changed?: string;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; committedBatches?: number } = {}) {
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; committedBatches?: number; changed?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SeqsyncError';
     this.code = code;
     this.committedBatches = options.committedBatches ?? 0;
+    if (options.changed !== undefined) this.changed = options.changed;
   }
 }
 

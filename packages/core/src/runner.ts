@@ -125,9 +125,11 @@ async function explain<Catalog extends DialectCatalog, Counter, Step extends Pla
       : connection !== null ? `in batch ${index + 1} of ${total}, which was stopped and rolled back`
         : `in batch ${index + 1} of ${total}, stopped inside the caller's transaction, which decides what becomes of it`;
     // A rollback does not undo setval (nor MySQL's DDL, which commits at once): stopped mid-write, "nothing" is unproven.
+    // Where the dialect knows what the stopped write left (PostgreSQL's restated sequences roll back), it says so.
+    const known = failure instanceof SeqsyncError ? failure.changed : undefined;
     throw writing
       ? interruptedError(request, `in batch ${index + 1} of ${total} while its writes were under way`, committedBatches, false,
-        'a rollback does not undo a sequence write, so some of its sequences may have moved: run seqsync check')
+        known ?? 'a rollback does not undo a sequence write, so some of its sequences may have moved: run seqsync check')
       : interruptedError(request, where, committedBatches, committed === null);
   }
   let error = dialect.translateError(failure, committed === null ? { phase: 'run' } : { phase: 'run', committedBatches });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'pg';
 import { realign } from '../../src';
-import { callerTransaction, createTestDatabase, dropRole, nextValue, type TestDatabase } from '../../../../test-support/test-database';
+import { callerTransaction, createTestDatabase, dropRole, type TestDatabase } from '../../../../test-support/test-database';
 import { connect, pausingQueryable, rejection, sequenceSnapshot, sleep, withApplicationName } from './support/pg-helpers';
 
 /**
@@ -180,7 +180,7 @@ describe('all-or-nothing batches on PostgreSQL', () => {
       const values = await nextValues(db, 5);
       expect(values).toEqual([11n, 21n, 41n, 1n, 1n]);
       expect(error.message).toBe('PostgreSQL error 22003: setval: value 41 is out of bounds for sequence "t3_id_seq" (1..40); '
-        + 'the batch was rolled back except for 2 sequences this role does not own, whose setval PostgreSQL cannot undo: '
+        + 'the failing batch was rolled back except for 2 sequences this role does not own, whose setval PostgreSQL cannot undo: '
         + '"public"."t1_id_seq" (next value now 11, was 1), "public"."t2_id_seq" (next value now 21, was 1); '
         + 'moved meanwhile by another session: "public"."t3_id_seq" (next value now 41, was 1)');
     });

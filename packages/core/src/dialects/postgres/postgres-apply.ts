@@ -131,7 +131,9 @@ export async function writeBatch(
   try {
     await connection.send([...writePhase(steps, mode, connection.scripted), ...opened.restore, ...connection.commit()]);
   } catch (failure) {
-    throw await writeFailure(connection, steps, states, await budgetError(connection, failure, started));
+    const cause = await budgetError(connection, failure, started);
+    // A lock timeout of the restating ALTERs comes before any setval: the runner names what was waited for.
+    throw cause instanceof SeqsyncError ? cause : await writeFailure(connection, steps, states, cause);
   }
   return steps.map((step) => withWriteWarnings(step));
 }
@@ -195,23 +197,36 @@ function parseTimeoutMs(shown: string): number {
 }
 
 /**
- * A failure in the write round trip. Every sequence the role owns was restated, so its setval rolls back with the
- * batch. A setval on one it does not own stays: for those, after the rollback, their positions are read again and
- * the error says exactly which moved — or, when they cannot be read (the connection is gone, or the transaction is
- * the caller's and aborted), which may have.
+ * A failure in the write round trip, with what it left changed. Every sequence the role owns was restated, so its
+ * setval rolls back with the batch. A setval on one it does not own stays: for those, after the rollback, their
+ * positions are read again and the error says exactly which moved — or, when they cannot be read (the connection
+ * is gone, or the transaction is the caller's and aborted), which may have.
  */
 async function writeFailure(
   connection: BatchConnection, steps: readonly PostgresStep[], states: ReadonlyMap<string, PostgresLiveState>, failure: unknown,
-): Promise<unknown> {
-  const exposed = steps.filter((step) => step.newNextValue !== null && !step.sequence.owned);
-  if (exposed.length === 0) return failure;
+): Promise<SeqsyncError> {
   const base = translatePostgresError(failure, { phase: 'run' });
+  // A connection lost while the COMMIT was in flight may have committed the batch whole; only the server knows.
+  const rolledBack = base.code === 'CONNECTION_LOST'
+    ? 'the failing batch was rolled back (or, if the connection dropped during its COMMIT, committed whole: '
+      + 'run realign again to converge)'
+    : 'the failing batch was rolled back';
+  const exposed = steps.filter((step) => step.newNextValue !== null && !step.sequence.owned);
+  const changed = exposed.length === 0
+    ? `${rolledBack}, nothing in it was changed`
+    : await exposedChanges(connection, exposed, states, rolledBack);
+  return new SeqsyncError(base.code, `${base.message}; ${changed}`, { cause: failure, changed });
+}
+
+/** Which of the sequences the role does not own the failed batch moved, read again after the rollback. */
+async function exposedChanges(
+  connection: BatchConnection, exposed: readonly PostgresStep[], states: ReadonlyMap<string, PostgresLiveState>, rolledBack: string,
+): Promise<string> {
   const names = exposed.map((step) => qualifiedName(step.sequence.schema, step.sequence.name));
   const now = connection.ownsTransaction ? await positionsNow(connection.queryable, exposed) : null;
   if (now === null) {
-    return new SeqsyncError(base.code, `${base.message}; the batch was rolled back, but ${names.length} sequence`
-      + `${names.length === 1 ? '' : 's'} this role does not own may have been moved by a setval PostgreSQL cannot undo, `
-      + `and could not be read again: ${names.join(', ')}`, { cause: failure });
+    return `${rolledBack}, but ${names.length} sequence${names.length === 1 ? '' : 's'} this role does not own may have been `
+      + `moved by a setval PostgreSQL cannot undo, and could not be read again: ${names.join(', ')}`;
   }
   const before = (step: PostgresStep) => nextValueOf(states.get(step.sequence.oid)!, step.sequence.shape.increment);
   // Moved by this batch: at exactly the value it set. Elsewhere since the locked read: another session's doing.
@@ -220,10 +235,10 @@ async function writeFailure(
   const describe = (step: PostgresStep) => `${qualifiedName(step.sequence.schema, step.sequence.name)} (next value now `
     + `${now.get(step.sequence.oid) ?? 'unknown'}, was ${before(step)})`;
   const others = elsewhere.length === 0 ? '' : `; moved meanwhile by another session: ${elsewhere.map(describe).join(', ')}`;
-  return new SeqsyncError(base.code, moved.length === 0
-    ? `${base.message}; the failing batch was rolled back, nothing in it was changed${others}`
-    : `${base.message}; the batch was rolled back except for ${moved.length} sequence${moved.length === 1 ? '' : 's'} this role `
-      + `does not own, whose setval PostgreSQL cannot undo: ${moved.map(describe).join(', ')}${others}`, { cause: failure });
+  return moved.length === 0
+    ? `${rolledBack}, nothing in it was changed${others}`
+    : `${rolledBack} except for ${moved.length} sequence${moved.length === 1 ? '' : 's'} this role does not own, whose setval `
+      + `PostgreSQL cannot undo: ${moved.map(describe).join(', ')}${others}`;
 }
 
 /** The value the sequence hands out next, from its stored position (before any wrap-around). */
