@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { realign } from '../../src';
-import { createTestDatabase, nextValue, type TestDatabase } from '../../../../test-support/test-database';
+import { callerTransaction, createTestDatabase, nextValue, type TestDatabase } from '../../../../test-support/test-database';
 import { connect, pausingQueryable, rejection, sequenceSnapshot, sleep, waitForLockWait, withApplicationName } from './support/pg-helpers';
 import { EmbeddedServer } from '../../../../test-support/embedded-server';
 
@@ -176,6 +176,23 @@ describe('server restart and crash during realign (scratch server of the test\'s
 
     await server.start();
     expect(await nextOf(database.url, 'a_id_seq')).toBe(11n);
+    expect(await nextOf(database.url, 'b_id_seq')).toBe(1n);
+    await expectConverges(database.url, database.sql);
+  }, 120_000);
+
+  it('a crash (immediate shutdown) after realign wrote inside a caller\'s transaction, before its COMMIT: '
+    + 'after the restart every sequence is as it was — the setvals were on storage the crash discarded', async () => {
+    const database = await freshDatabase('crash_before_commit');
+    const caller = await connect(database.url);
+    await caller.query('BEGIN');
+    const report = await realign(callerTransaction(caller));
+    expect(report.sequences.map((s) => [s.sequence, s.nextValueAfter])).toEqual([['a_id_seq', 11n], ['b_id_seq', 21n]]);
+    // Inside the transaction the write is there; WAL holds it, but no commit record.
+    expect((await caller.query('SELECT last_value::int FROM a_id_seq')).rows).toEqual([{ last_value: 11 }]);
+    await server.stop('immediate');
+    await caller.end().catch(() => undefined);
+    await server.start();
+    expect(await nextOf(database.url, 'a_id_seq')).toBe(1n);
     expect(await nextOf(database.url, 'b_id_seq')).toBe(1n);
     await expectConverges(database.url, database.sql);
   }, 120_000);
