@@ -36,18 +36,17 @@ export interface RawLiveRow { position: number; doc: string | null }
  * with the LOCK statement or goes on its own.
  */
 export function liveStateStatement(batch: readonly PostgresSequence[], writing: boolean): string {
-  return liveStateSql(liveReadsOf(batch, writing));
+  return liveStateSql(liveReadsOf(batch), writing ? batch.map((sequence) => sequence.oid) : []);
 }
 
 /** The batch's reads in order: one per column, the sequence's position with its first column. */
-function liveReadsOf(batch: readonly PostgresSequence[], writing: boolean): LiveRead[] {
+function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
   return batch.flatMap((sequence) => sequence.uses.map((use, index) => ({
     table: { schema: use.schema, name: use.table },
     column: use.column,
     sequence: index === 0 ? { schema: sequence.schema, name: sequence.name } : null,
     descending: sequence.shape.increment < 0n,
     baseType: INTEGER_TYPE_NAMES[use.columnType] ?? null,
-    definition: writing,
     bound: reachBound(sequence, use.columnType),
   })));
 }
@@ -72,7 +71,15 @@ function reachBound(sequence: PostgresSequence, columnType: string): bigint | nu
  */
 export function readLiveState(batch: readonly PostgresSequence[], rows: readonly RawLiveRow[]): Map<string, PostgresLiveState> {
   const reads = new Map<number, string>();
+  const definitions = new Map<string, string>();
   for (const row of rows) {
+    if (Number(row.position) === 0) {
+      for (const entry of (row.doc ?? '').split(';')) {
+        const colon = entry.indexOf(':');
+        definitions.set(entry.slice(0, colon), entry.slice(colon + 1));
+      }
+      continue;
+    }
     for (const element of (row.doc ?? '').split('</row>')) {
       const position = xmlValue(element, 'k');
       if (position !== null) reads.set(Number(position), element);
@@ -86,7 +93,6 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
     let beyond: bigint | null = null;
     let lastValue: bigint | null = null;
     let isCalled = false;
-    let definition: string | null = null;
     for (const [index, use] of sequence.uses.entries()) {
       position += 1;
       const read = reads.get(position) ?? '';
@@ -98,7 +104,6 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
       if (index === 0) {
         lastValue = BigInt(xmlValue(read, 'l') as string);
         isCalled = xmlValue(read, 'c') === 'true';
-        definition = xmlValue(read, 'h');
       }
       const value = xmlValue(read, 'e');
       if (value !== null) {
@@ -115,7 +120,7 @@ export function readLiveState(batch: readonly PostgresSequence[], rows: readonly
     states.set(sequence.oid, {
       lastValue: lastValue as bigint,
       isCalled,
-      definition,
+      definition: definitions.get(sequence.oid) ?? null,
       dataMax: ascending ? extreme : null,
       dataMin: ascending ? null : extreme,
       beyondBound: beyond,
@@ -145,8 +150,6 @@ export interface LiveRead {
    * their values cannot be compared with a sequence, so they are not read.
    */
   readonly baseType: string | null;
-  /** Also read the sequence's stored definition (writes only). */
-  readonly definition: boolean;
   /**
    * The sequence's MAXVALUE (descending: MINVALUE) when it is tighter than the column type's range: the extreme is
    * then read within it, and the one past it apart, since a key the sequence never hands out cannot collide.
@@ -177,14 +180,20 @@ export const LIVE_READS_PER_QUERY = 20;
  *    the XML is returned as is and read by the caller: server-side formatting and regular expressions per row
  *    cost a third of the read.
  */
-export function liveStateSql(reads: readonly LiveRead[]): string {
+export function liveStateSql(reads: readonly LiveRead[], definitionsOf: readonly string[] = []): string {
   const queries: string[] = [];
   for (let from = 0; from < reads.length; from += LIVE_READS_PER_QUERY) {
     const chunk = reads.slice(from, from + LIVE_READS_PER_QUERY).map((read, index) => liveReadQuery(read, from + index + 1));
     queries.push(quoteLiteral(chunk.join(' UNION ALL ')));
   }
+  // The writer's check of the definitions: one scan of pg_sequence for the batch, as row 0 (`oid:definition;…`).
+  const definitions = definitionsOf.length === 0 ? '' : `
+UNION ALL SELECT 0, (SELECT pg_catalog.string_agg(pg_catalog.concat_ws(':', p.seqrelid,
+    pg_catalog.concat_ws(',', p.seqstart, p.seqincrement, p.seqmin, p.seqmax, p.seqcycle)), ';')
+  FROM pg_catalog.pg_sequence p
+  WHERE p.seqrelid OPERATOR(pg_catalog.=) ANY (ARRAY[${definitionsOf.map((oid) => quoteLiteral(oid)).join(', ')}]::pg_catalog.oid[]))`;
   return `SELECT x.position::pg_catalog.int4 AS "position", pg_catalog.query_to_xml(x.query, false, true, '')::pg_catalog.text AS "doc"
-FROM pg_catalog.unnest(ARRAY[${queries.join(',\n')}]::pg_catalog.text[]) WITH ORDINALITY AS x(query, position)`;
+FROM pg_catalog.unnest(ARRAY[${queries.join(',\n')}]::pg_catalog.text[]) WITH ORDINALITY AS x(query, position)${definitions}`;
 }
 
 /**
@@ -211,13 +220,9 @@ function liveReadQuery(read: LiveRead, position: number): string {
   const tableOid = `${quoteLiteral(table)}::pg_catalog.regclass::pg_catalog.oid`;
   if (read.sequence === null) {
     return `SELECT ${position} AS k, ${extreme} AS e${past}, NULL::pg_catalog.int8 AS l, NULL::pg_catalog.bool AS c, `
-      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t${read.definition ? ', NULL::pg_catalog.text AS h' : ''}`;
+      + `NULL::pg_catalog.oid AS s, ${tableOid} AS t`;
   }
-  const definition = read.definition
-    ? ', (SELECT pg_catalog.concat_ws(\',\', p.seqstart, p.seqincrement, p.seqmin, p.seqmax, p.seqcycle) '
-      + 'FROM pg_catalog.pg_sequence p WHERE p.seqrelid OPERATOR(pg_catalog.=) q.tableoid) AS h'
-    : '';
   return `SELECT ${position} AS k, ${extreme} AS e${past}, q.last_value AS l, q.is_called AS c, q.tableoid AS s, `
-    + `${tableOid} AS t${definition} `
+    + `${tableOid} AS t `
     + `FROM ${qualifiedName(read.sequence.schema, read.sequence.name)} AS q`;
 }
