@@ -133,7 +133,9 @@ async function explain<Catalog extends DialectCatalog, Counter, Step extends Pla
       : interruptedError(request, where, committedBatches, committed === null);
   }
   let error = dialect.translateError(failure, committed === null ? { phase: 'run' } : { phase: 'run', committedBatches });
-  if (error.code === 'LOCK_TIMEOUT') error = await dialect.explainLockTimeout(connection, batch, error, request);
+  // A failure whose dialect already said what it left changed keeps those words.
+  const described = failure instanceof SeqsyncError && failure.changed !== undefined;
+  if (error.code === 'LOCK_TIMEOUT' && !described) error = await dialect.explainLockTimeout(connection, batch, error, request);
   throw error.committedBatches === committedBatches
     ? error
     : new SeqsyncError(error.code, error.message, { cause: error.cause ?? error, committedBatches });

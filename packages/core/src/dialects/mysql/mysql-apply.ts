@@ -7,6 +7,7 @@ import { liveStateSql } from './mysql-catalog-sql';
 import { liveReadsOf, readLiveState } from './mysql-introspect';
 import { ddlStatements, planCounter, setvalStatement, settleSetval } from './mysql-plan';
 import { sqlInteger } from './mysql-sql';
+import { translateMysqlError } from './mysql-errors';
 
 /** What differs between servers of the MySQL family when a batch is read or written (see MariadbDialect). */
 export interface MysqlServerSql {
@@ -58,6 +59,7 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
     liveStateSql(liveReadsOf(batch), true),
   ];
   let finished = false;
+  let writing = false;
   try {
     const states = readLiveState(batch, await connection.send<RawLiveRow>(open));
     let steps = batch.map((counter, index) => planCounter(counter, states[index], options.mode, options.autoIncrementStep));
@@ -71,6 +73,7 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
     const setval = setvalStatement(steps);
     const write = [...(setval === null ? [] : [setval]), ...connection.commit(), ...ddl, RESTORE_TIMEOUTS,
       ...(setval === null ? [] : ['SELECT @seqsync_setval AS setval'])];
+    writing = true;
     const results = await connection.send<{ setval: string | null }>(connection.scripted ? write : groupDdlRuns(write, server));
     finished = true;
     if (setval !== null) {
@@ -86,7 +89,13 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
     return steps;
   } catch (error) {
     if (!finished) await connection.queryable.query(RESTORE_TIMEOUTS).catch(() => undefined);
-    throw error;
+    if (!writing) throw error;
+    // The write's round trip failed somewhere in it: a rollback undoes neither the ALTERs after its COMMIT, each
+    // committed on its own, nor (MariaDB) a SETVAL, so "nothing changed" cannot be claimed.
+    const base = translateMysqlError(error, { phase: 'run' });
+    const changed = 'some of this batch\'s writes may have taken effect (MySQL/MariaDB do not roll back SETVAL, nor the '
+      + 'ALTER statements that run after its COMMIT): run seqsync check';
+    throw new SeqsyncError(base.code, `${base.message}; ${changed}`, { cause: error, changed });
   }
 }
 
