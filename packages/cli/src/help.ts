@@ -30,18 +30,19 @@ the sequence is judged by the keys it can reach.
 
 Options:
 ${COMMON}
-  --lock-timeout MS    give up waiting for a table's lock after MS milliseconds (default 5000)`;
+  --lock-timeout MS    give up when a batch's lock waits reach MS milliseconds in total (default 5000)`;
 
 export const REALIGN_HELP = `Usage: seqsync realign [options]
 
 Moves each sequence that is behind to the first value past its data, in one transaction per batch,
 with the tables locked against writers (readers go on). Never moves a sequence backwards unless
 --reset is given. Exit 0 on success, 1 when a sequence is still behind after it (no value past
-the data fits its range: listed as skipped), 2 on error (the failing batch is rolled back).
+the data fits its range: listed as skipped), 2 on error (one line: the failing batch rolled back,
+or exactly what it left changed).
 
 Options:
 ${COMMON}
   --reset              also move sequences back to exactly one past the data (after deletes)
   --dry-run            print what would change (would_advance / would_reset) and the SQL,
                        change nothing
-  --lock-timeout MS    give up waiting for table locks after MS milliseconds (default 5000)`;
+  --lock-timeout MS    give up when a batch's lock waits reach MS milliseconds in total (default 5000)`;
