@@ -21,7 +21,8 @@ describe('a failure in the write of a MariaDB batch', () => {
       // An open transaction that has read b holds its metadata lock: ALTER TABLE b waits for it (reads go on).
       await reader.query('START TRANSACTION');
       await reader.query('SELECT * FROM b');
-      const error = await realign(db.url, { lockTimeoutMs: 1000, mode: 'reset' }).catch((caught: unknown) => caught as SeqsyncError);
+      const error = await realign(db.url, { lockTimeoutMs: 1000, mode: 'reset' }).then(() => { throw new Error('expected a failure'); },
+        (caught: unknown) => caught as SeqsyncError);
       expect(error).toMatchObject({ code: 'LOCK_TIMEOUT', committedBatches: 0 });
       expect(error.message).toMatch(new RegExp('; some of this batch\'s writes may have taken effect \\(MySQL/MariaDB do not roll '
         + 'back SETVAL, nor the ALTER statements that run after its COMMIT\\): run seqsync check$'));

@@ -76,6 +76,21 @@ describe('all-or-nothing batches on PostgreSQL', () => {
     expect((await realign(db.url, { mode: 'reset' })).sequences.map((s) => s.nextValueAfter)).toEqual([11n, 21n, 31n]);
   });
 
+  it('a session that took nextval() in a transaction still open holds up the restating ALTER: the batch times out '
+    + 'naming that sequence and its holder, and nothing moved', async () => {
+    await driftedTables(db, 3);
+    const prefetcher = await session('prefetcher');
+    await prefetcher.query('BEGIN; SELECT nextval(\'t3_id_seq\')');
+    const before = await sequenceSnapshot(db);
+    const error = await rejection(realign(db.url, { lockTimeoutMs: 1000 }));
+    expect(error.code).toBe('LOCK_TIMEOUT');
+    expect(error.message).toBe('lock timeout after 1000 ms waiting for sequence "public"."t3_id_seq" (RowExclusiveLock held by pid '
+      + `${(prefetcher as unknown as { processID: number }).processID}); nothing in this batch was changed`);
+    expect(await sequenceSnapshot(db)).toEqual(before);
+    await prefetcher.query('COMMIT');
+    expect((await realign(db.url)).sequences.map((s) => s.nextValueAfter)).toEqual([11n, 21n, 31n]);
+  });
+
   it('--lock-timeout bounds the whole batch: writers releasing one table after another 1.5 s apart do not '
     + 'stretch a 2 s budget to 4.5 s', async () => {
     await driftedTables(db, 3);

@@ -132,8 +132,10 @@ export async function writeBatch(
     await connection.send([...writePhase(steps, mode, connection.scripted), ...opened.restore, ...connection.commit()]);
   } catch (failure) {
     const cause = await budgetError(connection, failure, started);
-    // A lock timeout of the restating ALTERs comes before any setval: the runner names what was waited for.
-    throw cause instanceof SeqsyncError ? cause : await writeFailure(connection, steps, states, cause);
+    // A lock timeout can only be a restating ALTER's (setval waits for no lock the batch does not hold), and those
+    // all come before any setval: nothing was written, and the runner names what was waited for.
+    const lockTimeout = cause instanceof SeqsyncError || (cause as { code?: string } | null)?.code === '55P03';
+    throw lockTimeout ? cause : await writeFailure(connection, steps, states, cause);
   }
   return steps.map((step) => withWriteWarnings(step));
 }
