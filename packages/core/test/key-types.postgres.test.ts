@@ -59,14 +59,19 @@ describe('key column types on PostgreSQL', () => {
     expect(await insertedId(db, 'wrapped')).toBe('501');
   });
 
-  it('plain numeric keys with fractions: MAX 10.4 → next 11; MAX 20.6 → next 22 (the extreme is rounded, then passed)', async () => {
+  it('plain numeric keys with fractions: MAX 10.4 → next 11; MAX 20.6 → next 21 (the integer at or below MAX, then passed); '
+    + 'a key beyond int8 is a warning, not a failure', async () => {
     await db.sql(`CREATE SEQUENCE a; CREATE TABLE low (id numeric PRIMARY KEY DEFAULT nextval('a'));
       CREATE SEQUENCE b; CREATE TABLE high (id numeric PRIMARY KEY DEFAULT nextval('b'));
       INSERT INTO low VALUES (3), (10.4); INSERT INTO high VALUES (20.6);`);
     const report = await realign(db.url);
-    expect(report.sequences.map((s) => [s.sequence, s.dataMax, s.nextValueAfter])).toEqual([['a', 10n, 11n], ['b', 21n, 22n]]);
+    expect(report.sequences.map((s) => [s.sequence, s.dataMax, s.nextValueAfter])).toEqual([['a', 10n, 11n], ['b', 20n, 21n]]);
     expect(await insertedId(db, 'low')).toBe('11');
-    expect(await insertedId(db, 'high')).toBe('22');
+    expect(await insertedId(db, 'high')).toBe('21');
+    await db.sql('INSERT INTO high VALUES (100000000000000000000)');
+    const beyond = await realign(db.url, { tables: ['high'] });
+    expect(beyond.sequences.map((s) => [s.sequence, s.behind, s.nextValueAfter])).toEqual([['b', false, 22n]]);
+    expect(beyond.warnings.filter((w) => w.includes('100000000000000000000'))).toHaveLength(1);
   });
 
   it('a numeric(5,0) key at 99999 has no next value that fits: skipped as exhausted, left as it is', async () => {

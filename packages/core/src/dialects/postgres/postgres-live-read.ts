@@ -56,10 +56,12 @@ function liveReadsOf(batch: readonly PostgresSequence[]): LiveRead[] {
  * sequence never hands out. Null when the type ends first (serial, identity), so the usual read costs nothing more.
  */
 function reachBound(sequence: PostgresSequence, columnType: string): bigint | null {
-  // A numeric key holds at most what the sequence's int8 can: bounding its read by MAXVALUE is then always right.
-  const range = INTEGER_TYPE_RANGES[columnType] ?? (columnType === 'numeric' ? INTEGER_TYPE_RANGES.bigint : undefined);
-  if (range === undefined) return null;
   const { increment, minValue, maxValue } = sequence.shape;
+  // A numeric key can hold more than any int8 a sequence hands out: its read is always bounded, so a key beyond
+  // MAXVALUE (even beyond int8) is flagged rather than cast into an overflow.
+  if (columnType === 'numeric') return increment > 0n ? maxValue : minValue;
+  const range = INTEGER_TYPE_RANGES[columnType];
+  if (range === undefined) return null;
   if (increment > 0n) return maxValue < range.max ? maxValue : null;
   return minValue > range.min ? minValue : null;
 }
@@ -206,7 +208,11 @@ function liveReadQuery(read: LiveRead, position: number): string {
   // A domain-typed key is cast to its base type, so only pg_catalog's min/max(int) can match it: an aggregate
   // planted for the domain itself would be the better match and run instead. The cast keeps the key's index.
   const key = read.baseType === null ? '' : `${quoteIdent(read.column)}::pg_catalog.${read.baseType}`;
-  const aggregate = `pg_catalog.${read.descending ? 'min' : 'max'}(${key})`;
+  const raw = `pg_catalog.${read.descending ? 'min' : 'max'}(${key})`;
+  // A numeric key may hold fractions: the integer at or below its MAX (at or above its MIN) is what the next value must
+  // pass, exactly. Past the bound it may exceed int8: it stays numeric there (a UNION ALL of int8 and numeric is numeric).
+  const numeric = read.baseType === 'numeric';
+  const aggregate = numeric ? `pg_catalog.${read.descending ? 'ceil' : 'floor'}(${raw})` : raw;
   // The bound is a quoted literal: `-10::int4` would apply a unary minus that the search path resolves.
   const bound = read.bound === null ? '' : `${quoteLiteral(sqlInteger(read.bound))}::pg_catalog.${read.baseType}`;
   const within = read.bound === null ? '' : ` WHERE ${key} OPERATOR(pg_catalog.${read.descending ? '>=' : '<='}) ${bound}`;
@@ -215,7 +221,7 @@ function liveReadQuery(read: LiveRead, position: number): string {
     : 'NULL::pg_catalog.int8';
   // Every row of a UNION ALL has the same columns: `u`, the unbounded extreme, is NULL where there is no bound.
   const past = read.baseType !== null && read.bound !== null
-    ? `, (SELECT ${aggregate} FROM ${table})::pg_catalog.int8 AS u`
+    ? `, (SELECT ${aggregate} FROM ${table})${numeric ? '' : '::pg_catalog.int8'} AS u`
     : ', NULL::pg_catalog.int8 AS u';
   const tableOid = `${quoteLiteral(table)}::pg_catalog.regclass::pg_catalog.oid`;
   if (read.sequence === null) {
