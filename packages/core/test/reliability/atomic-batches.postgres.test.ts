@@ -110,6 +110,13 @@ describe('all-or-nothing batches on PostgreSQL', () => {
     expect(await nextValues(db, 3)).toEqual(OLD(3));
   });
 
+  it('the budget bounds waiting, never work: 400 tables realign with a 20 ms lock timeout when nothing is in the way', async () => {
+    await driftedTables(db, 400);
+    const report = await realign(db.url, { lockTimeoutMs: 20 });
+    expect(report.sequences.filter((s) => s.action === 'advanced')).toHaveLength(400);
+    expect(await nextValues(db, 400)).toEqual(NEW(400));
+  });
+
   it('inside a caller\'s transaction the write belongs to it: the caller\'s ROLLBACK, or its backend terminated '
     + 'before COMMIT, leaves every sequence as it was', async () => {
     await driftedTables(db, 50);

@@ -7,8 +7,8 @@ import { SeqsyncError } from '../../errors';
 import { definitionOf, liveStateStatement, readLiveState } from './postgres-live-read';
 import { planCounter } from './postgres-plan';
 import {
-  END_BUDGET_SQL, SPEND_BUDGET_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement, startBudgetItems,
-  touchStatements,
+  END_BUDGET_SQL, RESUME_BUDGET_SQL, SPEND_WAIT_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement,
+  spendLocksStatement, startBudgetItems, touchStatements,
 } from './postgres-write-sql';
 import { qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
@@ -26,11 +26,11 @@ const SEARCH_PATH = 'pg_catalog, pg_temp';
  * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only. It
  * also starts the lock budget (see postgres-write-sql.ts) with the whole of it for the first wait.
  */
-function saveAndSetSql(lockTimeoutMs: number): string {
+function saveAndSetSql(lockTimeoutMs: number, relations: number): string {
   return 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
     + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
     + 'pg_catalog.current_setting(\'statement_timeout\') AS "statementTimeout", '
-    + `${startBudgetItems(lockTimeoutMs).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
+    + `${startBudgetItems(lockTimeoutMs, relations).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
     + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
 }
 const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
@@ -42,10 +42,10 @@ interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPat
  * carry. A read waits behind an ACCESS EXCLUSIVE lock (an ALTER TABLE in a migration) as long as a write would,
  * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock budget.
  */
-function ownSettings(lockTimeoutMs: number): string[] {
+function ownSettings(lockTimeoutMs: number, relations: number): string[] {
   return [
     `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
-    `SELECT ${startBudgetItems(lockTimeoutMs).join(', ')}`,
+    `SELECT ${startBudgetItems(lockTimeoutMs, relations).join(', ')}`,
   ];
 }
 
@@ -58,14 +58,15 @@ interface Opened { restore: Statement[] }
  * script that only reads needs no BEGIN: a script is one transaction already (`implicit`).
  */
 async function open<Row extends object>(
-  connection: BatchConnection, lockTimeoutMs: number, statements: readonly Statement[], implicit = false,
+  connection: BatchConnection, lockTimeoutMs: number, relations: number, statements: readonly Statement[], implicit = false,
 ): Promise<{ opened: Opened; rows: Row[] }> {
   if (connection.ownsTransaction && connection.scripted) {
-    const rows = await connection.send<Row>([...(implicit ? [] : connection.begin()), ...ownSettings(lockTimeoutMs), ...statements]);
+    const opening = [...(implicit ? [] : connection.begin()), ...ownSettings(lockTimeoutMs, relations)];
+    const rows = await connection.send<Row>([...opening, ...statements]);
     return { opened: { restore: [] }, rows };
   }
   const [previous] = await connection.send<PreviousSettings>([
-    ...connection.begin(), { sql: saveAndSetSql(lockTimeoutMs), params: [] },
+    ...connection.begin(), { sql: saveAndSetSql(lockTimeoutMs, relations), params: [] },
   ]);
   // Inside a transaction someone else owns, their settings are put back once done.
   const restore: Statement[] = connection.ownsTransaction ? [] : [{
@@ -82,8 +83,14 @@ async function open<Row extends object>(
  */
 function lockPhase(batch: readonly PostgresSequence[], scripted: boolean): string[] {
   const tables = lockStatement(batch);
-  const statements = [...(tables === null ? [] : [tables, SPEND_BUDGET_SQL]), lockSequencesStatement(batch)];
+  const statements = [...(tables === null ? [] : [tables, spendLocksStatement(batch.length)]), lockSequencesStatement(batch)];
   return scripted ? statements : [asOneStatement(statements)];
+}
+
+/** Lock-table entries the batch's first lock statement takes (its tables, their indexes and partitions). */
+function firstLockRelations(batch: readonly PostgresSequence[]): number {
+  const weights = new Map(batch.flatMap((sequence) => sequence.uses.map((use) => [use.tableOid, use.lockWeight])));
+  return weights.size === 0 ? batch.length : [...weights.values()].reduce((sum, weight) => sum + weight, 0);
 }
 
 /**
@@ -96,7 +103,7 @@ function writePhase(steps: readonly PostgresStep[], mode: Mode, scripted: boolea
   const touches = touchStatements(steps);
   if (touches.length === 0) return [setval];
   // Each ALTER may wait for a session that took nextval() in a transaction still open: each gets what is left.
-  const altering = [...touches.flatMap((touch) => [SPEND_BUDGET_SQL, touch]), END_BUDGET_SQL];
+  const altering = [RESUME_BUDGET_SQL, ...touches.flatMap((touch) => [SPEND_WAIT_SQL, touch])];
   return [...(scripted ? altering : [asOneStatement(altering)]), setval];
 }
 
@@ -121,7 +128,7 @@ export async function writeBatch(
   let rows: RawLiveRow[];
   try {
     ({ opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs,
-      [...lockPhase(batch, connection.scripted), liveStateStatement(batch, true)]));
+      firstLockRelations(batch), [...lockPhase(batch, connection.scripted), liveStateStatement(batch, true)]));
   } catch (failure) {
     throw await budgetError(connection, failure, started);
   }
@@ -286,7 +293,7 @@ export async function readBatch(
   const statements = [...(tables === null ? [] : [tables]), END_BUDGET_SQL, liveStateStatement(batch, false)];
   const implicit = connection.ownsTransaction && connection.scripted;
   try {
-    const { opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs, statements, implicit);
+    const { opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs, firstLockRelations(batch), statements, implicit);
     const states = readLiveState(batch, rows);
     await connection.send([...opened.restore, ...(implicit ? [] : connection.commit())]);
     return states;
@@ -299,7 +306,8 @@ export async function readBatch(
 export function previewBatch(steps: readonly PostgresStep[], mode: Mode, lockTimeoutMs: number): string[] {
   const moving = steps.filter((step) => step.newNextValue !== null);
   if (moving.length === 0) return [];
-  return ['BEGIN', ...ownSettings(lockTimeoutMs), ...lockPhase(moving.map((step) => step.sequence), true),
+  const sequences = moving.map((step) => step.sequence);
+  return ['BEGIN', ...ownSettings(lockTimeoutMs, firstLockRelations(sequences)), ...lockPhase(sequences, true),
     ...writePhase(steps, mode, true), 'COMMIT'];
 }
 

@@ -61,40 +61,59 @@ export function lockStatement(sequences: readonly PostgresSequence[], mode = 'SH
 /*
  * The lock budget. PostgreSQL's lock_timeout bounds each lock wait on its own, so a batch waiting for writers that
  * commit one after another could wait lockTimeoutMs for every table. The budget is a deadline kept in the
- * transaction (a custom setting, `SET LOCAL`-scoped), and before every statement that may wait, lock_timeout and
- * statement_timeout are set to what is left of it: the waits of one batch together stay within lockTimeoutMs. The
- * caller's statement_timeout is kept aside and put back before the reads, which must not be cut short by it.
+ * transaction (a custom setting, `SET LOCAL`-scoped), and before every statement that may wait, lock_timeout is set
+ * to what is left of it. Work is never cut short by it:
+ *  - the lock phase (LOCK TABLE, the sequences' locks) also gets statement_timeout — what is left plus 1 ms per
+ *    relation it locks, far more than locking one takes — since one LOCK statement may wait several times;
+ *  - the reads run under the caller's statement_timeout (kept aside and put back), and their time is not spent:
+ *    what the lock phase left is carried over;
+ *  - the restating ALTERs get lock_timeout only: one that need not wait is never stopped.
+ * So the waits of one batch together stay within lockTimeoutMs, plus at most 1 ms per relation.
  */
 // Parenthesised: every OPERATOR(...) has one precedence, whatever the operator, and they group left to right.
 const NOW_MS = '(pg_catalog.date_part(\'epoch\', pg_catalog.clock_timestamp()) OPERATOR(pg_catalog.*) 1000::pg_catalog.float8)';
+const LEFT_MS = `GREATEST(1::pg_catalog.float8, pg_catalog.current_setting('seqsync.lock_deadline')::pg_catalog.float8 `
+  + `OPERATOR(pg_catalog.-) ${NOW_MS})::pg_catalog.int8`;
 
 /**
  * Starts the budget, as items of one SELECT list: the deadline, the caller's statement_timeout kept aside (read
- * before it is replaced: the list is evaluated in order), and the whole budget as both timeouts for the first wait.
+ * before it is replaced: the list is evaluated in order), and the whole budget for the first lock statement, which
+ * locks `relations` relations.
  */
-export function startBudgetItems(lockTimeoutMs: number): string[] {
-  const ms = quoteLiteral(String(sqlInteger(lockTimeoutMs)));
+export function startBudgetItems(lockTimeoutMs: number, relations: number): string[] {
   return [
     `pg_catalog.set_config('seqsync.lock_deadline', (${NOW_MS} OPERATOR(pg_catalog.+) `
       + `${sqlInteger(lockTimeoutMs)}::pg_catalog.float8)::pg_catalog.text, true)`,
     'pg_catalog.set_config(\'seqsync.statement_timeout\', pg_catalog.current_setting(\'statement_timeout\'), true)',
-    `pg_catalog.set_config('lock_timeout', ${ms}, true)`,
-    `pg_catalog.set_config('statement_timeout', ${ms}, true)`,
+    `pg_catalog.set_config('lock_timeout', ${quoteLiteral(String(sqlInteger(lockTimeoutMs)))}, true)`,
+    `pg_catalog.set_config('statement_timeout', ${quoteLiteral(String(sqlInteger(lockTimeoutMs + relations)))}, true)`,
   ];
 }
 
 /**
- * What is left of the budget, as both timeouts for the next statement (at least 1 ms: 0 would mean no limit).
- * A statement's own timeout is armed when it starts, so this must be a statement of its own, just before.
+ * What is left of the budget for the next lock statement, which locks `relations` relations (at least 1 ms: 0 would
+ * mean no limit). A statement's own timeout is armed when it starts, so this must be a statement of its own, just before.
  */
-export const SPEND_BUDGET_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', b.ms, true), '
-  + 'pg_catalog.set_config(\'statement_timeout\', b.ms, true) '
-  + `FROM (SELECT GREATEST(1::pg_catalog.float8, pg_catalog.current_setting('seqsync.lock_deadline')::pg_catalog.float8 `
-  + `OPERATOR(pg_catalog.-) ${NOW_MS})::pg_catalog.int8::pg_catalog.text AS ms) b`;
+export function spendLocksStatement(relations: number): string {
+  return 'SELECT pg_catalog.set_config(\'lock_timeout\', b.ms::pg_catalog.text, true), '
+    + `pg_catalog.set_config('statement_timeout', (b.ms OPERATOR(pg_catalog.+) ${sqlInteger(relations)}::pg_catalog.int8)`
+    + `::pg_catalog.text, true) FROM (SELECT ${LEFT_MS} AS ms) b`;
+}
 
-/** The caller's statement_timeout back, for the reads and writes that take no new lock. */
-const END_BUDGET_ITEM = 'pg_catalog.set_config(\'statement_timeout\', pg_catalog.current_setting(\'seqsync.statement_timeout\'), true)';
-export const END_BUDGET_SQL = `SELECT ${END_BUDGET_ITEM}`;
+/** What is left of the budget as the next statement's lock_timeout: it bounds waiting only, never work. */
+export const SPEND_WAIT_SQL = `SELECT pg_catalog.set_config('lock_timeout', ${LEFT_MS}::pg_catalog.text, true)`;
+
+/**
+ * The end of the lock phase: the caller's statement_timeout back for the reads, and what is left of the budget kept
+ * for the ALTERs (the reads' time is not waiting).
+ */
+const END_BUDGET_ITEMS = 'pg_catalog.set_config(\'statement_timeout\', pg_catalog.current_setting(\'seqsync.statement_timeout\'), true), '
+  + `pg_catalog.set_config('seqsync.lock_left', ${LEFT_MS}::pg_catalog.text, true)`;
+export const END_BUDGET_SQL = `SELECT ${END_BUDGET_ITEMS}`;
+
+/** The write phase's budget: what the lock phase left, from now. */
+export const RESUME_BUDGET_SQL = `SELECT pg_catalog.set_config('seqsync.lock_deadline', (${NOW_MS} OPERATOR(pg_catalog.+) `
+  + 'pg_catalog.current_setting(\'seqsync.lock_left\')::pg_catalog.float8)::pg_catalog.text, true)';
 
 /**
  * ROW EXCLUSIVE on every sequence of the batch, taken before anything changes, by reading each one through
@@ -107,7 +126,7 @@ export function lockSequencesStatement(sequences: readonly PostgresSequence[]): 
   const rows = sequences.map((sequence) => `(${quoteLiteral(qualifiedName(sequence.schema, sequence.name))}::pg_catalog.regclass)`);
   // The budget ends with this statement (its own timeout is already armed): one round trip fewer without scripts.
   return `SELECT (SELECT pg_catalog.count(pg_catalog.pg_sequence_last_value(v.sequence)) FROM (VALUES ${rows.join(', ')}) AS v(sequence)), `
-    + END_BUDGET_ITEM;
+    + END_BUDGET_ITEMS;
 }
 
 /**
