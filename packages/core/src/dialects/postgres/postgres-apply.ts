@@ -7,7 +7,7 @@ import { SeqsyncError } from '../../errors';
 import { definitionOf, liveStateStatement, readLiveState } from './postgres-live-read';
 import { planCounter } from './postgres-plan';
 import {
-  END_BUDGET_SQL, RESUME_BUDGET_SQL, SPEND_WAIT_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement,
+  END_BUDGET_SQL, FROM_CALLER, RESUME_BUDGET_SQL, SPEND_WAIT_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement,
   spendLocksStatement, startBudgetItems, touchStatements,
 } from './postgres-write-sql';
 import { qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './postgres-sql';
@@ -31,7 +31,7 @@ function saveAndSetSql(lockTimeoutMs: number, relations: number): string {
     + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
     + 'pg_catalog.current_setting(\'statement_timeout\') AS "statementTimeout", '
     + `${startBudgetItems(lockTimeoutMs, relations).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
-    + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true)`;
+    + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true) ${FROM_CALLER}`;
 }
 const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
   + 'pg_catalog.set_config(\'search_path\', $3, true), pg_catalog.set_config(\'statement_timeout\', $4, true)';
@@ -45,7 +45,7 @@ interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPat
 function ownSettings(lockTimeoutMs: number, relations: number): string[] {
   return [
     `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
-    `SELECT ${startBudgetItems(lockTimeoutMs, relations).join(', ')}`,
+    `SELECT ${startBudgetItems(lockTimeoutMs, relations).join(', ')} ${FROM_CALLER}`,
   ];
 }
 

@@ -75,20 +75,37 @@ const NOW_MS = '(pg_catalog.date_part(\'epoch\', pg_catalog.clock_timestamp()) O
 const LEFT_MS = `GREATEST(1::pg_catalog.float8, pg_catalog.current_setting('seqsync.lock_deadline')::pg_catalog.float8 `
   + `OPERATOR(pg_catalog.-) ${NOW_MS})::pg_catalog.int8`;
 
+/** The caller's statement_timeout in milliseconds, as kept aside when the budget started. */
+const CALLER_MS = 'pg_catalog.current_setting(\'seqsync.statement_timeout\')::pg_catalog.int8';
+
 /**
- * Starts the budget, as items of one SELECT list: the deadline, the caller's statement_timeout kept aside (read
- * before it is replaced: the list is evaluated in order), and the whole budget for the first lock statement, which
- * locks `relations` relations.
+ * A lock statement's statement_timeout: `allowed` ms, or the caller's own when that is shorter — a caller's limit on
+ * any one statement still holds for seqsync's.
+ */
+function lockStatementTimeout(allowed: string, caller: string): string {
+  return `(CASE WHEN ${caller} OPERATOR(pg_catalog.>) 0::pg_catalog.int8 THEN LEAST(${caller}, ${allowed}) ELSE ${allowed} END)`
+    + '::pg_catalog.text';
+}
+
+/**
+ * Starts the budget, as items of one SELECT list over `FROM_CALLER` (the caller's statement_timeout in ms): the
+ * deadline, the caller's value kept aside, and the whole budget for the first lock statement, which locks
+ * `relations` relations.
  */
 export function startBudgetItems(lockTimeoutMs: number, relations: number): string[] {
   return [
     `pg_catalog.set_config('seqsync.lock_deadline', (${NOW_MS} OPERATOR(pg_catalog.+) `
       + `${sqlInteger(lockTimeoutMs)}::pg_catalog.float8)::pg_catalog.text, true)`,
-    'pg_catalog.set_config(\'seqsync.statement_timeout\', pg_catalog.current_setting(\'statement_timeout\'), true)',
+    'pg_catalog.set_config(\'seqsync.statement_timeout\', caller.ms::pg_catalog.text, true)',
     `pg_catalog.set_config('lock_timeout', ${quoteLiteral(String(sqlInteger(lockTimeoutMs)))}, true)`,
-    `pg_catalog.set_config('statement_timeout', ${quoteLiteral(String(sqlInteger(lockTimeoutMs + relations)))}, true)`,
+    `pg_catalog.set_config('statement_timeout', ${lockStatementTimeout(`${sqlInteger(lockTimeoutMs + relations)}::pg_catalog.int8`,
+      'caller.ms')}, true)`,
   ];
 }
+
+/** The source of `caller.ms` for {@link startBudgetItems}: pg_settings shows the value in milliseconds. */
+export const FROM_CALLER = 'FROM (SELECT s.setting::pg_catalog.int8 AS ms FROM pg_catalog.pg_settings s '
+  + 'WHERE s.name OPERATOR(pg_catalog.=) \'statement_timeout\') caller';
 
 /**
  * What is left of the budget for the next lock statement, which locks `relations` relations (at least 1 ms: 0 would
@@ -96,8 +113,8 @@ export function startBudgetItems(lockTimeoutMs: number, relations: number): stri
  */
 export function spendLocksStatement(relations: number): string {
   return 'SELECT pg_catalog.set_config(\'lock_timeout\', b.ms::pg_catalog.text, true), '
-    + `pg_catalog.set_config('statement_timeout', (b.ms OPERATOR(pg_catalog.+) ${sqlInteger(relations)}::pg_catalog.int8)`
-    + `::pg_catalog.text, true) FROM (SELECT ${LEFT_MS} AS ms) b`;
+    + `pg_catalog.set_config('statement_timeout', ${lockStatementTimeout(
+      `(b.ms OPERATOR(pg_catalog.+) ${sqlInteger(relations)}::pg_catalog.int8)`, CALLER_MS)}, true) FROM (SELECT ${LEFT_MS} AS ms) b`;
 }
 
 /** What is left of the budget as the next statement's lock_timeout: it bounds waiting only, never work. */
