@@ -45,6 +45,24 @@ export async function startHotStandbyPair(): Promise<HotStandbyPair> {
   };
 }
 
+/** A pair whose primary has run `setup`, replayed by the standby. */
+export async function startHotStandbyPairWith(setup: string): Promise<HotStandbyPair> {
+  const pair = await startHotStandbyPair();
+  try {
+    await query(pair.primary.url(), setup);
+    await pair.caughtUp();
+  } catch (error) {
+    await pair.destroy();
+    throw error;
+  }
+  return pair;
+}
+
+/** Every sequence's stored last_value, by name: compared on the primary before and after a refused run. */
+export function sequencePositions(url: string): Promise<{ name: string; last: string | null }[]> {
+  return query(url, 'SELECT sequencename AS name, last_value::text AS last FROM pg_sequences ORDER BY 1');
+}
+
 async function query<Row extends object>(url: string, sql: string, params?: unknown[]): Promise<Row[]> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   await client.connect();

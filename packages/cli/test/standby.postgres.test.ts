@@ -1,5 +1,4 @@
-import { Client } from 'pg';
-import { startHotStandbyPair, type HotStandbyPair } from '../../../test-support/hot-standby';
+import { sequencePositions, startHotStandbyPairWith, type HotStandbyPair } from '../../../test-support/hot-standby';
 import { expectOneLineFailure, seqsync } from './cli-run';
 
 /**
@@ -20,25 +19,9 @@ const STANDBY_WARNING = 'this server is a hot standby: it shows the data as of t
 const GAP_WARNING = 'sequence public.gap_id_seq may be behind its data: on this hot standby the next value reads 34, but the '
   + 'primary\'s can be as low as 2, and data max is 10; check on the primary to know';
 
-async function sequencePositions(url: string): Promise<{ name: string; last: string | null }[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query('SELECT sequencename AS name, last_value::text AS last FROM pg_sequences ORDER BY 1')).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 describe('seqsync on a hot standby', () => {
   let pair: HotStandbyPair;
-  beforeAll(async () => {
-    pair = await startHotStandbyPair();
-    const primary = new Client({ connectionString: pair.primary.url() });
-    await primary.connect();
-    await primary.query(SETUP).finally(() => primary.end());
-    await pair.caughtUp();
-  }, 120_000);
+  beforeAll(async () => { pair = await startHotStandbyPairWith(SETUP); }, 120_000);
   afterAll(() => pair?.destroy(), 60_000);
 
   it('check exits 1: the sequence possibly behind is listed with the behind ones, and the warnings say which is which', () => {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { check, realign, type Queryable, type SequenceReport } from '../src';
-import { startHotStandbyPair, type HotStandbyPair } from '../../../test-support/hot-standby';
+import { sequencePositions, startHotStandbyPairWith, type HotStandbyPair } from '../../../test-support/hot-standby';
 
 /**
  * A hot standby of a primary the test starts itself (never the shared server). PostgreSQL logs a sequence 32 values
@@ -30,25 +30,9 @@ function summary(s: SequenceReport): unknown[] {
   return [s.sequence, s.dataMax, s.nextValueBefore, s.nextValueAfter, s.behind, s.action, s.reason];
 }
 
-async function sequencePositions(url: string): Promise<{ name: string; last: string | null }[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query('SELECT sequencename AS name, last_value::text AS last FROM pg_sequences ORDER BY 1')).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 describe('check and realign on a hot standby', () => {
   let pair: HotStandbyPair;
-  beforeAll(async () => {
-    pair = await startHotStandbyPair();
-    const primary = new Client({ connectionString: pair.primary.url() });
-    await primary.connect();
-    await primary.query(SETUP).finally(() => primary.end());
-    await pair.caughtUp();
-  }, 120_000);
+  beforeAll(async () => { pair = await startHotStandbyPairWith(SETUP); }, 120_000);
   afterAll(() => pair?.destroy(), 60_000);
 
   it('the primary itself: gap and exact are behind, the rest clear (what the standby must not contradict)', async () => {
