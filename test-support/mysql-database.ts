@@ -73,3 +73,9 @@ export async function autoIncrementOf(db: MysqlTestDatabase, table: string): Pro
     [db.name, table]);
   return BigInt(row.value);
 }
+
+/** The id the next ordinary insert into `table` gets (MariaDB's RETURNING), as the tests compare it: exactly. */
+export async function insertedId(db: MysqlTestDatabase, table: string): Promise<bigint> {
+  const [row] = await db.sql<{ id: string }>(`INSERT INTO ${table} () VALUES () RETURNING CAST(id AS CHAR) AS id`);
+  return BigInt(row.id);
+}

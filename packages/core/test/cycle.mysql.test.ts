@@ -1,10 +1,5 @@
 import { check, realign } from '../src';
-import { createMysqlDatabase, type MysqlTestDatabase } from '../../../test-support/mysql-database';
-
-async function insertDefault(db: MysqlTestDatabase, table: string): Promise<bigint> {
-  const [row] = await db.sql<{ id: string }>(`INSERT INTO ${table} () VALUES () RETURNING CAST(id AS CHAR) AS id`);
-  return BigInt(row.id);
-}
+import { createMysqlDatabase, insertedId, type MysqlTestDatabase } from '../../../test-support/mysql-database';
 
 /**
  * A MariaDB CYCLE sequence past its bound hands out MINVALUE next (in its next round): that value, not the one past
@@ -41,8 +36,8 @@ describe('CYCLE sequences on MariaDB', () => {
       expect(realigned.sequences[0]).toMatchObject({ action: 'advanced', behind: true, nextValueAfter: 6n });
       // SETVAL in the round the sequence wraps into (cycle_count + 1): one in round 0 would be ignored.
       expect(realigned.statements.find((sql) => sql.includes('SETVAL'))).toContain(`SETVAL(\`${db.name}\`.\`s\`, 6, 0, 1)`);
-      expect(await insertDefault(db, 't')).toBe(6n);
-      expect(await insertDefault(db, 't')).toBe(7n);
+      expect(await insertedId(db, 't')).toBe(6n);
+      expect(await insertedId(db, 't')).toBe(7n);
     });
 
   it('a CYCLE sequence that wrapped once is moved within its round: data {1..8} after the wrap, next insert 9', async () => {
@@ -52,6 +47,6 @@ describe('CYCLE sequences on MariaDB', () => {
       ALTER TABLE t MODIFY id INT NOT NULL DEFAULT NEXT VALUE FOR s;`);
     expect((await check(db.url)).sequences[0]).toMatchObject({ dataMax: 8n, nextValueBefore: 3n, behind: true });
     expect((await realign(db.url)).sequences[0]).toMatchObject({ action: 'advanced', nextValueBefore: 3n, nextValueAfter: 9n });
-    expect(await insertDefault(db, 't')).toBe(9n);
+    expect(await insertedId(db, 't')).toBe(9n);
   });
 });

@@ -1,10 +1,5 @@
 import { check, realign } from '../src';
-import { createMysqlDatabase, type MysqlTestDatabase } from '../../../test-support/mysql-database';
-
-async function insertDefault(db: MysqlTestDatabase, table: string): Promise<bigint> {
-  const [row] = await db.sql<{ id: string }>(`INSERT INTO ${table} () VALUES () RETURNING CAST(id AS CHAR) AS id`);
-  return BigInt(row.id);
-}
+import { createMysqlDatabase, insertedId, type MysqlTestDatabase } from '../../../test-support/mysql-database';
 
 /**
  * A MariaDB SEQUENCE counts as moved only when SETVAL proved it was behind: SETVAL(seq, n, 0) also answers n when the
@@ -26,7 +21,7 @@ describe('MariaDB sequences realigned twice', () => {
     const second = await realign(db.url);
     expect(second.sequences.map((s) => [s.sequence, s.action, s.behind, s.nextValueBefore, s.nextValueAfter]))
       .toEqual(tables.map((i) => [`s${i}`, 'unchanged', false, BigInt(10 * i + 1), BigInt(10 * i + 1)]));
-    for (const i of tables) expect(await insertDefault(db, `t${i}`)).toBe(BigInt(10 * i + 1));
+    for (const i of tables) expect(await insertedId(db, `t${i}`)).toBe(BigInt(10 * i + 1));
   });
 
   it('a cached sequence behind the data reports where it may have stood, and moves to exactly MAX+1', async () => {
@@ -39,6 +34,6 @@ describe('MariaDB sequences realigned twice', () => {
     const realigned = (await realign(db.url)).sequences[0];
     expect(realigned).toMatchObject({ action: 'advanced', nextValueBefore: 1n, nextValueAfter: 7n });
     expect(realigned.reason).toBe('the sequence stood behind 7, somewhere in its cached block from 1; SETVAL moved it to 7');
-    expect(await insertDefault(db, 't')).toBe(7n);
+    expect(await insertedId(db, 't')).toBe(7n);
   });
 });
