@@ -4,6 +4,7 @@ import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
+import { nextValueOf } from '../../sequence-decision';
 import { definitionOf, liveStateStatement, readLiveState } from './postgres-live-read';
 import { planCounter } from './postgres-plan';
 import {
@@ -189,20 +190,13 @@ async function budgetError(connection: BatchConnection, failure: unknown, starte
   let callerMs = 0;
   if (connection.ownsTransaction) {
     await connection.queryable.query('ROLLBACK').catch(() => undefined);
-    const [row] = await connection.queryable.query<{ ms: string }>(
-      'SELECT pg_catalog.current_setting(\'statement_timeout\') AS ms').catch(() => [{ ms: '0' }]);
-    callerMs = parseTimeoutMs(row?.ms ?? '0');
+    // pg_settings shows it in milliseconds, whatever unit it was set in.
+    const [row] = await connection.queryable.query<{ ms: string }>('SELECT s.setting AS ms FROM pg_catalog.pg_settings s '
+      + 'WHERE s.name OPERATOR(pg_catalog.=) \'statement_timeout\'').catch(() => [{ ms: '0' }]);
+    callerMs = Number(row?.ms ?? 0);
   }
   if (callerMs > 0 && Date.now() - started >= callerMs) return failure;
   return new SeqsyncError('LOCK_TIMEOUT', `lock budget used up: ${message}`, { cause: failure });
-}
-
-/** A timeout setting as PostgreSQL shows it (`0`, `250ms`, `5s`, `2min`) in milliseconds. */
-function parseTimeoutMs(shown: string): number {
-  const match = /^(\d+)\s*(ms|s|min|h|d)?$/.exec(shown.trim());
-  if (match === null) return 0;
-  const unit = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'min' | 'h' | 'd' ?? 'ms'];
-  return Number(match[1]) * unit;
 }
 
 /**
@@ -237,7 +231,10 @@ async function exposedChanges(
     return `${rolledBack}, but ${names.length} sequence${names.length === 1 ? '' : 's'} this role does not own may have been `
       + `moved by a setval PostgreSQL cannot undo, and could not be read again: ${names.join(', ')}`;
   }
-  const before = (step: PostgresStep) => nextValueOf(states.get(step.sequence.oid)!, step.sequence.shape.increment);
+  const before = (step: PostgresStep) => {
+    const { lastValue, isCalled } = states.get(step.sequence.oid)!;
+    return nextValueOf(lastValue, isCalled, step.sequence.shape.increment);
+  };
   // Moved by this batch: at exactly the value it set. Elsewhere since the locked read: another session's doing.
   const moved = exposed.filter((step) => now.get(step.sequence.oid) === step.newNextValue && step.newNextValue !== before(step));
   const elsewhere = exposed.filter((step) => ![before(step), step.newNextValue].includes(now.get(step.sequence.oid) ?? null));
@@ -248,11 +245,6 @@ async function exposedChanges(
     ? `${rolledBack}, nothing in it was changed${others}`
     : `${rolledBack} except for ${moved.length} sequence${moved.length === 1 ? '' : 's'} this role does not own, whose setval `
       + `PostgreSQL cannot undo: ${moved.map(describe).join(', ')}${others}`;
-}
-
-/** The value the sequence hands out next, from its stored position (before any wrap-around). */
-function nextValueOf(state: { lastValue: bigint; isCalled: boolean }, increment: bigint): bigint {
-  return state.isCalled ? state.lastValue + increment : state.lastValue;
 }
 
 /** Per statement: a UNION ALL past a few thousand branches exhausts the server's stack. */
@@ -270,7 +262,7 @@ async function positionsNow(db: Queryable, steps: readonly PostgresStep[]): Prom
         + `FROM ${qualifiedName(step.sequence.schema, step.sequence.name)} AS q`);
       for (const row of await db.query<{ oid: string; last: string; called: boolean }>(reads.join(' UNION ALL '))) {
         const step = byOid.get(String(row.oid))!;
-        positions.set(String(row.oid), nextValueOf({ lastValue: BigInt(row.last), isCalled: row.called }, step.sequence.shape.increment));
+        positions.set(String(row.oid), nextValueOf(BigInt(row.last), row.called, step.sequence.shape.increment));
       }
     }
     return positions;
