@@ -2,6 +2,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { RealignSequencesOptions, SequencesReport } from './realign-sequences';
 import { SeqsyncError } from '@seqsync/core';
 import { realignSequences } from './realign-sequences';
+import { dataSourceOfOwner } from './typeorm-connection';
 
 export interface RealignSequencesMigrationOptions extends RealignSequencesOptions {
   /**
@@ -43,7 +44,7 @@ export function realignSequencesMigration(options: RealignSequencesMigrationOpti
     readonly transaction = transaction;
 
     async up(queryRunner: QueryRunner): Promise<void> {
-      if (realignOptions.entities === undefined && queryRunner.dataSource.entityMetadatas.length === 0) {
+      if (realignOptions.entities === undefined && dataSourceOfOwner(queryRunner).entityMetadatas.length === 0) {
         // Migration-only DataSource configs often list no entities; realigning nothing would pass silently.
         throw new SeqsyncError('INVALID_OPTION',
           `${name}: the DataSource running migrations has no entities, so there is nothing to realign; `

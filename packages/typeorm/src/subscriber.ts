@@ -9,7 +9,7 @@ import { EventSubscriber } from 'typeorm';
 import { defaultSchemaOf, entityTableOf, sequenceColumnsOf, tableKeyOf } from './typeorm-metadata';
 import { ExplicitKeyTracker } from './explicit-keys';
 import { realignTables } from './realign-sequences';
-import { dialectOfDataSource, fromQueryRunner } from './typeorm-connection';
+import { dataSourceOfOwner, dialectOfDataSource, fromQueryRunner } from './typeorm-connection';
 
 export interface RealignSequencesSubscriberOptions {
   /** How long each realign waits for its table locks. Default: core's 5000 ms. */
@@ -112,7 +112,8 @@ export class RealignSequencesSubscriber implements EntitySubscriberInterface<Obj
     try {
       const { lockTimeoutMs } = this.options;
       const options: Omit<Options, 'tables'> = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
-      const report = await realignTables(fromQueryRunner(queryRunner, dialectOfDataSource(queryRunner.dataSource)), tables, options);
+      const dialect = dialectOfDataSource(dataSourceOfOwner(queryRunner));
+      const report = await realignTables(fromQueryRunner(queryRunner, dialect), tables, options);
       this.options.onReport?.(report);
     } catch (error) {
       if (this.options.onError === undefined) throw error;
@@ -124,7 +125,7 @@ export class RealignSequencesSubscriber implements EntitySubscriberInterface<Obj
     const metadata = event.metadata;
     let watched = this.watched.get(metadata);
     if (watched === undefined) {
-      const table = entityTableOf(metadata, defaultSchemaOf(event.dataSource));
+      const table = entityTableOf(metadata, defaultSchemaOf(dataSourceOfOwner(event)));
       watched = 'reason' in table ? null : { table, columns: sequenceColumnsOf(metadata) };
       this.watched.set(metadata, watched);
     }

@@ -28,7 +28,7 @@ export function queryableFor(target: TypeormTarget, dialect: string): Queryable 
   if (isDataSource(target)) return fromDataSource(target, dialect);
   if (isEntityManager(target)) {
     const queryRunner = target.queryRunner;
-    return queryRunner === undefined ? fromDataSource(target.dataSource, dialect) : fromQueryRunner(queryRunner, dialect);
+    return queryRunner === undefined ? fromDataSource(dataSourceOfOwner(target), dialect) : fromQueryRunner(queryRunner, dialect);
   }
   throw new SeqsyncError('INVALID_OPTION', 'expected a TypeORM DataSource or EntityManager');
 }
@@ -36,8 +36,22 @@ export function queryableFor(target: TypeormTarget, dialect: string): Queryable 
 /** The DataSource behind a target. */
 export function dataSourceOf(target: TypeormTarget): DataSource {
   if (isDataSource(target)) return target;
-  if (isEntityManager(target)) return target.dataSource;
+  if (isEntityManager(target)) return dataSourceOfOwner(target);
   throw new SeqsyncError('INVALID_OPTION', 'expected a TypeORM DataSource or EntityManager');
+}
+
+/** Whatever TypeORM hands out with its DataSource attached: a QueryRunner, an EntityManager, a subscriber event. */
+export interface DataSourceOwner {
+  readonly dataSource?: DataSource;
+  readonly connection?: DataSource;
+}
+
+/**
+ * The DataSource a QueryRunner, EntityManager or subscriber event belongs to. TypeORM 1.0 calls it `dataSource`
+ * (keeping `connection` as a deprecated alias); 0.3 has only `connection`, so `dataSource` alone is undefined there.
+ */
+export function dataSourceOfOwner(owner: DataSourceOwner): DataSource {
+  return (owner.dataSource ?? owner.connection) as DataSource;
 }
 
 /**
@@ -93,5 +107,5 @@ function isDataSource(value: unknown): value is DataSource {
 function isEntityManager(value: unknown): value is EntityManager {
   const candidate = value as Partial<EntityManager> | null;
   return candidate !== null && typeof candidate === 'object'
-    && typeof candidate.transaction === 'function' && isDataSource(candidate.dataSource);
+    && typeof candidate.transaction === 'function' && isDataSource(dataSourceOfOwner(candidate));
 }
