@@ -30,14 +30,32 @@ const INSERTS: readonly [string, string][] = [
   ['seqsync_demo_billing.invoice', `INSERT INTO seqsync_demo_billing.invoice (total) VALUES (7.00) RETURNING id`],
 ];
 
+/**
+ * Both drivers are optional peer dependencies of @seqsync/cli, so an npm user of the CLI never installs PGlite's
+ * 27 MB for a demo they do not run: each is loaded when used, and a missing one is named with what to install.
+ * One that is installed but fails to load keeps its own error (installing it again would not help).
+ */
+async function loadDriver<T>(moduleName: string, what: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    const missing = (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND')
+      && String((error as Error).message).includes(`'${moduleName}'`);
+    if (missing) throw new Error(`${what} is not installed: npm install ${moduleName}`);
+    throw error;
+  }
+}
+
 async function openDatabase(url: string | undefined): Promise<{ db: Queryable; label: string; close: () => Promise<void> }> {
   if (url === undefined) {
-    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGlite } = await loadDriver('@electric-sql/pglite', 'PGlite, which the demo runs on without --url,',
+      () => import('@electric-sql/pglite'));
     const lite = new PGlite();
     await lite.waitReady;
     return { db: fromPGlite(lite), label: 'PGlite (in-process PostgreSQL, no server)', close: () => lite.close() };
   }
-  const { Client } = await import('pg');
+  const { Client } = await loadDriver('pg', 'the PostgreSQL driver', () => import('pg'));
   const client = new Client({ connectionString: url });
   client.on('error', () => undefined);
   await client.connect();
@@ -95,7 +113,7 @@ function urlArgument(argv: readonly string[]): string | undefined {
   return value;
 }
 
-demo(urlArgument(process.argv.slice(2))).catch((error: unknown) => {
+Promise.resolve().then(() => demo(urlArgument(process.argv.slice(2)))).catch((error: unknown) => {
   process.stderr.write(`seqsync demo: ${isSeqsyncError(error) || error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 2;
 });
