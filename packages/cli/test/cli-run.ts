@@ -20,6 +20,32 @@ export function seqsync(args: string[], env: Record<string, string> = {}, cwd?: 
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+/**
+ * Runs the built `seqsync` with its stdout piped into `head -n 1`, as a shell pipeline: head exits after the first
+ * line, so a report longer than the pipe holds meets a reader that has gone away. `code` is seqsync's own
+ * (bash's PIPESTATUS), `stderr` is seqsync's alone (head writes none).
+ */
+export function seqsyncIntoHead(args: string[]): { firstLine: string; code: number; stderr: string } {
+  const script = '"$@" | head -n 1; echo "${PIPESTATUS[0]}"';
+  // stdin from /dev/null: bash given a socket for stdin (as Node's pipes are) takes itself for rshd's and reads ~/.bashrc.
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', script, 'bash', process.execPath, BIN, ...args],
+    { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  const [firstLine, code] = result.stdout.split('\n');
+  return { firstLine, code: Number(code), stderr: result.stderr };
+}
+
+/**
+ * Runs the built `seqsync` on a pseudo-terminal (util-linux `script`), as a person at a terminal would: stdout and
+ * stderr are both the terminal, so `output` is the two interleaved as the person sees them, with the terminal's
+ * \r\n for each newline. `code` is seqsync's (script -e passes it on).
+ */
+export function seqsyncOnTerminal(args: string[]): { code: number | null; output: string } {
+  const quoted = [process.execPath, BIN, ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+  const result = spawnSync('script', ['-qec', quoted, '/dev/null'],
+    { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  return { code: result.status, output: result.stdout };
+}
+
 /** The same, without blocking the event loop: for runs that wait on a lock this process holds. */
 export function seqsyncAsync(args: string[]): Promise<Run> {
   return startSeqsync(args).done;
