@@ -24,7 +24,8 @@ function rowOf(sequence: SequenceReport): string[] {
 
 const HEADER = ['sequence', 'feeds', 'data max/min', 'next before', 'next after', 'action'];
 
-function warnings(report: Report): string[] {
+/** The report's warnings, one line each: what --quiet still prints (on stderr). */
+export function warningLines(report: Report): string[] {
   return [
     ...report.warnings.map((warning) => `warning: ${warning}`),
     ...report.sequences
@@ -34,30 +35,37 @@ function warnings(report: Report): string[] {
 }
 
 function footer(report: Report): string[] {
-  const lines = warnings(report);
+  const lines = warningLines(report);
   for (const s of report.sequences.filter((x) => x.action === 'skipped')) lines.push(`skipped ${s.schema}.${s.sequence}: ${s.reason}`);
   if (report.tablesWithoutSequence.length > 0) lines.push(`no sequence feeds: ${report.tablesWithoutSequence.join(', ')}`);
   return lines;
 }
 
+/**
+ * Check's report: the summary; the sequences behind, without a column of fixes (realign is the fix for every one it
+ * can move: said once, last); the notes; and a summary again last, so it is still on screen after 3,000 rows.
+ */
 export function formatCheck(report: Report): string {
+  const total = report.sequences.length;
   const behind = report.sequences.filter((s) => s.behind);
-  const clear = report.sequences.length === 0 ? 'No sequence feeds a column in scope.'
-    : report.sequences.length === 1 ? 'The 1 sequence is clear of its data.'
-      : `All ${report.sequences.length} sequences are clear of their data.`;
-  const lines = [behind.length === 0
-    ? clear
-    : `${behind.length} of ${report.sequences.length} sequences are behind their data; `
-      + 'the next insert into these tables can fail with a duplicate key:'];
-  if (behind.length > 0) {
-    const fix = (s: SequenceReport) => (s.action === 'skipped' ? 'none: exhausted' : 'seqsync realign');
-    lines.push('', renderTable(HEADER.slice(0, 5).concat('fix'), behind.map((s) => rowOf(s).slice(0, 5).concat(fix(s)))));
+  if (behind.length === 0) {
+    const clear = total === 0 ? 'No sequence feeds a column in scope.'
+      : total === 1 ? 'The 1 sequence is clear of its data.' : `All ${total} sequences are clear of their data.`;
+    return withSummaryLast(clear, [footer(report)], clear);
   }
-  const rest = footer(report);
-  if (rest.length > 0) lines.push('', ...rest);
-  return lines.join('\n');
+  const count = `${behind.length} of ${total} sequences are behind their data`;
+  const table = renderTable(HEADER.slice(0, 5), behind.map((s) => rowOf(s).slice(0, 5)));
+  const stuck = behind.filter(isStillBehind).length;
+  const them = behind.length === 1 ? 'it past its data' : 'them past their data';
+  const fix = stuck === 0 ? `run seqsync realign with the same options to move ${them}`
+    : stuck === behind.length ? `seqsync realign cannot move ${behind.length === 1 ? 'it' : 'them'} (see "skipped" above)`
+      : `run seqsync realign with the same options to move ${behind.length - stuck} of them past their data; `
+        + `${stuck} cannot be moved (see "skipped" above)`;
+  return withSummaryLast(`${count}; the next insert into these tables can fail with a duplicate key:`,
+    [[table], footer(report)], `${count}: ${fix}.`);
 }
 
+/** Realign's report (and its dry run's): the summary, what moved, what stays behind, the notes, the SQL, the summary. */
 export function formatRealign(report: Report): string {
   // A dry run's rows say would_advance / would_reset in the action column, as its JSON does.
   const changed = report.sequences.filter((s) => movesSequence(s.action));
@@ -65,18 +73,28 @@ export function formatRealign(report: Report): string {
   const total = report.sequences.length;
   const transactions = report.dryRun ? '' : ` in ${report.batches} transaction${report.batches === 1 ? '' : 's'}`;
   const prefix = report.dryRun ? 'Dry run: ' : '';
-  const lines = [`${prefix}${verb} ${changed.length} of ${total} sequence${total === 1 ? '' : 's'}${transactions}.`];
-  if (changed.length > 0) lines.push('', renderTable(HEADER, changed.map(rowOf)));
+  const summary = `${prefix}${verb} ${changed.length} of ${total} sequence${total === 1 ? '' : 's'}${transactions}.`;
+  const sections: string[][] = [];
+  if (changed.length > 0) sections.push([renderTable(HEADER, changed.map(rowOf))]);
   const stuck = report.sequences.filter(isStillBehind);
   if (stuck.length > 0) {
     const count = `${stuck.length} sequence${stuck.length === 1 ? ' is' : 's are'}`;
-    lines.push('', `${count} still behind the data ${report.dryRun ? 'and would stay so' : 'after this run'} (see "skipped" below): `
-      + 'the next insert into these tables can still fail with a duplicate key.');
+    sections.push([`${count} still behind the data ${report.dryRun ? 'and would stay so' : 'after this run'} (see "skipped" below): `
+      + 'the next insert into these tables can still fail with a duplicate key.']);
   }
-  const rest = footer(report);
-  if (rest.length > 0) lines.push('', ...rest);
+  sections.push(footer(report));
   if (report.dryRun && report.statements.length > 0) {
-    lines.push('', '-- SQL realign would run:', ...report.statements.map((s) => `${s};`));
+    sections.push(['-- SQL realign would run:', ...report.statements.map((s) => `${s};`)]);
   }
-  return lines.join('\n');
+  return withSummaryLast(summary, sections, summary);
+}
+
+/**
+ * `first`, then the non-empty sections, each after a blank line, and — when there was any — `last`: a long table or
+ * SQL listing scrolls the first line away.
+ */
+function withSummaryLast(first: string, sections: readonly (readonly string[])[], last: string): string {
+  const body = sections.filter((section) => section.length > 0);
+  if (body.length === 0) return first;
+  return [first, ...body.flatMap((section) => ['', ...section]), '', last].join('\n');
 }

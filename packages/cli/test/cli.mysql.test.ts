@@ -22,7 +22,9 @@ describe('seqsync CLI on MariaDB', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 of 2 sequences are behind their data');
-    expect(result.stdout).toMatch(new RegExp(`${db.name}\\.user_seq\\s+${db.name}\\.users\\.id\\s+3\\s+1\\s+4\\s+seqsync realign`));
+    expect(result.stdout).toMatch(new RegExp(`\n${db.name}\\.user_seq\\s+${db.name}\\.users\\.id\\s+3\\s+1\\s+4\n`));
+    expect(result.stdout.trimEnd().split('\n').at(-1))
+      .toBe('1 of 2 sequences are behind their data: run seqsync realign with the same options to move it past its data.');
   });
 
   it('realign --dry-run prints the SQL and changes nothing', async () => {

@@ -18,7 +18,9 @@ describe('seqsync CLI on SQLite', () => {
     const result = seqsync(['check', '--url', file.url]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('1 of 2 sequences are behind their data');
-    expect(result.stdout).toMatch(/main\.posts\s+main\.posts\.id\s+9\s+3\s+10\s+seqsync realign/);
+    expect(result.stdout).toMatch(/\nmain\.posts\s+main\.posts\.id\s+9\s+3\s+10\n/);
+    expect(result.stdout.trimEnd().split('\n').at(-1))
+      .toBe('1 of 2 sequences are behind their data: run seqsync realign with the same options to move it past its data.');
   });
 
   it('realign through a relative file: URL (Prisma\'s form) fixes it; check then exits 0', () => {

@@ -12,6 +12,14 @@ describe('seqsync realign when a sequence cannot be moved past its data', () => 
   });
   afterAll(() => db.drop());
 
+  it('check\'s last line says what realign can move and what it cannot', () => {
+    const lastLine = (args: string[]) => seqsync(['check', '--url', db.url, ...args]).stdout.trimEnd().split('\n').at(-1);
+    expect(lastLine([])).toBe('2 of 2 sequences are behind their data: run seqsync realign with the same options to move 1 of them past '
+      + 'their data; 1 cannot be moved (see "skipped" above).');
+    expect(lastLine(['--table', 'wraps']))
+      .toBe('1 of 1 sequences are behind their data: seqsync realign cannot move it (see "skipped" above).');
+  });
+
   it('the dry run and the run exit 1 naming what stays behind; the other sequence is realigned exactly', async () => {
     const dry = seqsync(['realign', '--dry-run', '--url', db.url]);
     expect(dry.code).toBe(1);
