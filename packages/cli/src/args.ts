@@ -10,7 +10,11 @@ export interface ParsedArgs {
   readonly reset: boolean;
   readonly dryRun: boolean;
   readonly json: boolean;
+  /** Nothing on stdout and no notes on stderr: only errors and the report's warnings (see main.ts). */
+  readonly quiet: boolean;
   readonly lockTimeoutMs?: number;
+  /** At most this many tables per transaction (core's `batchSize`). */
+  readonly batchSize?: number;
 }
 
 /** A usage mistake: the CLI prints it on one line and exits 2. */
@@ -21,45 +25,75 @@ export class UsageError extends Error {
   }
 }
 
-const VALUE_FLAGS = {
-  check: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'],
-  realign: ['--url', '--schema', '--table', '--exclude', '--lock-timeout'],
-} as const;
-const SWITCHES = { check: ['--json', '--help'], realign: ['--json', '--help', '--reset', '--dry-run'] } as const;
+type Command = 'check' | 'realign';
 
+const COMMANDS: readonly string[] = ['check', 'realign'];
+const HELP_FLAGS: readonly string[] = ['-h', '--help'];
+// -v stays the version, as in node and npm: seqsync has no verbose mode it could be mistaken for.
+const VERSION_FLAGS: readonly string[] = ['-V', '-v', '--version'];
+const VALUE_OPTIONS: readonly string[] = ['--url', '--schema', '--table', '--exclude', '--lock-timeout', '--batch-size'];
+const SWITCHES: Readonly<Record<Command, readonly string[]>> = {
+  check: ['--json', '--quiet', '-q'],
+  realign: ['--json', '--quiet', '-q', '--reset', '--dry-run'],
+};
+const MAX_WHOLE_NUMBER = 2_147_483_647;
+
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command ${JSON.stringify(name)}: expected "check" or "realign" (see seqsync --help)`);
+}
+
+/**
+ * -h / --help and -V / --version count wherever they stand, as in git, npm and prisma: someone halfway through
+ * typing options who asks for help gets help, not an error about the options typed so far. Help wins over version.
+ */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const [first, ...rest] = argv;
-  const empty = { schemas: [], tables: [], exclude: [], reset: false, dryRun: false, json: false };
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = rest[0] === 'check' || rest[0] === 'realign' ? rest[0] : undefined;
-    return { command: 'help', topic, ...empty };
+  const wantsHelp = argv.some((token) => HELP_FLAGS.includes(token));
+  if (first === undefined) return helpFor(undefined);
+  if (first === 'help') {
+    const [topic, extra] = rest;
+    if (topic === undefined || HELP_FLAGS.includes(topic) || topic === 'help') return helpFor(undefined);
+    if (!COMMANDS.includes(topic)) throw unknownCommand(topic);
+    if (extra !== undefined && !HELP_FLAGS.includes(extra)) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(extra)} for "seqsync help" (see seqsync --help)`);
+    }
+    return helpFor(topic as Command);
   }
-  if (first === '--version' || first === '-v') return { command: 'version', ...empty };
-  if (first !== 'check' && first !== 'realign') {
-    throw new UsageError(`unknown command ${JSON.stringify(first)}: expected "check" or "realign" (see seqsync --help)`);
-  }
-  const parsed = {
-    command: first as 'check' | 'realign', ...empty, schemas: [] as string[], tables: [] as string[], exclude: [] as string[],
-  } as {
-    -readonly [K in keyof ParsedArgs]: ParsedArgs[K];
+  if (!COMMANDS.includes(first) && !first.startsWith('-')) throw unknownCommand(first);
+  const command = COMMANDS.includes(first) ? first as Command : undefined;
+  if (wantsHelp) return helpFor(command);
+  if (argv.some((token) => VERSION_FLAGS.includes(token))) return { ...EMPTY, command: 'version' };
+  if (command === undefined) throw unknownCommand(first);
+  return parseCommand(command, rest);
+}
+
+const EMPTY = { schemas: [], tables: [], exclude: [], reset: false, dryRun: false, json: false, quiet: false };
+
+function helpFor(topic: Command | undefined): ParsedArgs {
+  return { ...EMPTY, command: 'help', topic };
+}
+
+function parseCommand(command: Command, rest: readonly string[]): ParsedArgs {
+  const parsed: { -readonly [K in keyof ParsedArgs]: ParsedArgs[K] } = {
+    ...EMPTY, command, schemas: [], tables: [], exclude: [],
   };
   for (let index = 0; index < rest.length; index += 1) {
     const token = rest[index];
     const [flag, inline] = token.startsWith('--') && token.includes('=')
       ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
       : [token, undefined];
-    if ((SWITCHES[first] as readonly string[]).includes(flag)) {
+    if (SWITCHES[command].includes(flag)) {
       if (inline !== undefined) throw new UsageError(`option ${flag} takes no value`);
-      if (flag === '--help') return { command: 'help', topic: first, ...empty };
       if (flag === '--json') parsed.json = true;
+      if (flag === '--quiet' || flag === '-q') parsed.quiet = true;
       if (flag === '--reset') parsed.reset = true;
       if (flag === '--dry-run') parsed.dryRun = true;
       continue;
     }
-    if (!(VALUE_FLAGS[first] as readonly string[]).includes(flag)) {
+    if (!VALUE_OPTIONS.includes(flag)) {
       throw new UsageError(flag.startsWith('-')
-        ? `unknown option ${flag} for "seqsync ${first}" (see seqsync ${first} --help)`
-        : `unexpected argument ${JSON.stringify(token)} for "seqsync ${first}" (see seqsync ${first} --help)`);
+        ? `unknown option ${flag} for "seqsync ${command}" (see seqsync ${command} --help)`
+        : `unexpected argument ${JSON.stringify(token)} for "seqsync ${command}" (see seqsync ${command} --help)`);
     }
     const value = inline ?? rest[index + 1];
     if (inline === undefined) index += 1;
@@ -69,12 +103,17 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     else if (flag === '--schema') parsed.schemas.push(value);
     else if (flag === '--table') parsed.tables.push(value);
     else if (flag === '--exclude') parsed.exclude.push(value);
-    else if (flag === '--lock-timeout') {
-      if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > 2_147_483_647) {
-        throw new UsageError(`option --lock-timeout needs a whole number of milliseconds ≥ 1, got ${JSON.stringify(value)}`);
-      }
-      parsed.lockTimeoutMs = Number(value);
-    }
+    else if (flag === '--lock-timeout') parsed.lockTimeoutMs = wholeNumber(flag, value, 'milliseconds');
+    else if (flag === '--batch-size') parsed.batchSize = wholeNumber(flag, value, 'tables');
   }
+  // Both ask for stdout: one for the report as JSON, the other for nothing at all.
+  if (parsed.quiet && parsed.json) throw new UsageError('options --quiet and --json cannot be used together');
   return parsed;
+}
+
+function wholeNumber(flag: string, value: string, unit: string): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WHOLE_NUMBER) {
+    throw new UsageError(`option ${flag} needs a whole number of ${unit} ≥ 1, got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
 }
