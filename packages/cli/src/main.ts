@@ -1,8 +1,10 @@
 import { check, realign, type Options, type Report } from '@seqsync/core';
-import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { CHECK_HELP, MAIN_HELP, REALIGN_HELP } from './help';
+import { parseArgs, type ParsedArgs } from './args';
+import { findDatabaseUrl } from './database-url';
+import { helpText } from './help';
 import { EXIT_OK, describeError, exitCodeFor } from './exit-codes';
-import { formatCheck, formatRealign, toJson } from './format';
+import { formatCheck, formatRealign, toJson, warningLines } from './format';
+import { Output } from './output';
 import { VERSION } from './version';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
@@ -12,46 +14,57 @@ export interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal: progress is printed only then. */
   readonly stderrIsTty: boolean;
+  /** Where a `.env` is looked for when no URL is given; default `process.cwd()`. */
+  readonly cwd?: string;
   /** Aborted with the signal's name ('SIGINT', 'SIGTERM') to stop the run: see bin.ts. */
   readonly signal?: AbortSignal;
   /** Told each time a batch of realign's commits, with how many have (a second signal's message counts them). */
   readonly onCommitted?: (committedBatches: number) => void;
 }
 
-/** Below this many batches there is nothing worth a progress line. */
-const PROGRESS_MIN_BATCHES = 2;
-
 /** Runs one seqsync command line and resolves to its exit code; never throws. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let output = new Output(io, false);
   try {
     const args = parseArgs(argv);
     if (args.command === 'help') {
-      io.stdout(`${args.topic === 'check' ? CHECK_HELP : args.topic === 'realign' ? REALIGN_HELP : MAIN_HELP}\n`);
+      io.stdout(`${helpText(args.topic)}\n`);
       return EXIT_OK;
     }
     if (args.command === 'version') {
       io.stdout(`seqsync ${VERSION}\n`);
       return EXIT_OK;
     }
-    const url = args.url ?? io.env.DATABASE_URL;
-    if (url === undefined || url.length === 0) throw new UsageError('no database URL: pass --url or set DATABASE_URL');
-    const options = toOptions(args, io);
-    if (args.command === 'check') {
-      const report = await check(url, options);
-      io.stdout(`${args.json ? toJson(report) : formatCheck(report)}\n`);
-      return exitCodeFor('check', report);
-    }
-    const report: Report = await realign(url, options);
-    io.stdout(`${args.json ? toJson(report) : formatRealign(report)}\n`);
-    return exitCodeFor('realign', report);
+    output = new Output(io, io.stderrIsTty && !args.quiet);
+    const { url, note } = findDatabaseUrl(args.url, io.env, io.cwd ?? process.cwd());
+    if (note !== undefined && !args.quiet) output.stderr(`seqsync: ${note}\n`);
+    const command = args.command;
+    const options = toOptions(args, io, output);
+    const report: Report = command === 'check' ? await check(url, options) : await realign(url, options);
+    print(args, report, output);
+    return exitCodeFor(command, report);
   } catch (error) {
     const { message, exitCode } = describeError(error);
-    io.stderr(`seqsync: ${message}\n`);
+    output.stderr(`seqsync: ${message}\n`);
     return exitCode;
   }
 }
 
-function toOptions(args: ParsedArgs, io: Io): Options {
+/**
+ * --quiet keeps the warnings, on stderr: each names something seqsync could not vouch for (a default it cannot trace
+ * to a sequence, a range nearly used up), which the exit code does not carry.
+ */
+function print(args: ParsedArgs, report: Report, output: Output): void {
+  if (args.quiet) {
+    for (const line of warningLines(report)) output.stderr(`seqsync: ${line}\n`);
+  } else if (args.json) {
+    output.stdout(`${toJson(report)}\n`);
+  } else {
+    output.stdout(`${args.command === 'check' ? formatCheck(report) : formatRealign(report)}\n`);
+  }
+}
+
+function toOptions(args: ParsedArgs, io: Io, output: Output): Options {
   return {
     schemas: args.schemas.length > 0 ? args.schemas : undefined,
     tables: args.tables.length > 0 ? args.tables : undefined,
@@ -59,10 +72,11 @@ function toOptions(args: ParsedArgs, io: Io): Options {
     mode: args.reset ? 'reset' : 'advance',
     dryRun: args.dryRun,
     lockTimeoutMs: args.lockTimeoutMs,
+    batchSize: args.batchSize,
     signal: io.signal,
     onProgress: (done, total) => {
       if (args.command === 'realign' && !args.dryRun) io.onCommitted?.(done);
-      if (io.stderrIsTty && total >= PROGRESS_MIN_BATCHES) io.stderr(`\r${done}/${total} batches${done === total ? '\n' : ''}`);
+      output.progress(done, total);
     },
   };
 }
