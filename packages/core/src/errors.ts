@@ -29,10 +29,21 @@ export type ErrorCode =
   | 'QUERY_FAILED';
 
 /**
+ * The brand on every SeqsyncError: `Symbol.for('seqsync.error')`, a symbol of the global registry, so every copy of
+ * core shares it. The CommonJS and the ESM build each define the class, and one application can load both (its own
+ * `import`, an ORM package's `require`), so an error of one build fails `instanceof` the other's class.
+ */
+const SEQSYNC_ERROR = Symbol.for('seqsync.error');
+
+/**
  * A failure that names the object at fault. When part of a batched run had already committed,
  * `committedBatches` says how many (each batch is atomic on its own).
+ *
+ * `error instanceof SeqsyncError` and {@link isSeqsyncError} hold for an error of any build of core (see the brand
+ * above); `code`, `message`, `committedBatches` and `changed` are the fields every build's errors have.
  */
 export class SeqsyncError extends Error {
+  declare readonly [SEQSYNC_ERROR]: true;
   readonly code: ErrorCode;
   readonly committedBatches: number;
   /**
@@ -50,8 +61,25 @@ export class SeqsyncError extends Error {
   }
 }
 
+// The brand goes on the prototype, not on each error: an error's own properties (what util.inspect prints, what
+// toEqual compares) stay exactly the ones it had.
+Object.defineProperty(SeqsyncError.prototype, SEQSYNC_ERROR, { value: true });
+
+// `instanceof` by brand, so `catch (e) { if (e instanceof SeqsyncError) … }` holds whichever build threw. Only for
+// this class itself: a subclass keeps the ordinary prototype test, so `instanceof` a subclass still means it.
+// Defined here rather than as a static method because the class body naming itself makes esbuild rename the class
+// (`_SeqsyncError`, which util.inspect would print).
+Object.defineProperty(SeqsyncError, Symbol.hasInstance, {
+  value: function hasInstance(this: unknown, value: unknown): boolean {
+    return this === SeqsyncError ? isSeqsyncError(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  },
+});
+
+/** True for a SeqsyncError from any build of core: it carries the brand `Symbol.for('seqsync.error')` and a string `code`. */
 export function isSeqsyncError(error: unknown): error is SeqsyncError {
-  return error instanceof SeqsyncError;
+  return typeof error === 'object' && error !== null
+    && (error as { [SEQSYNC_ERROR]?: unknown })[SEQSYNC_ERROR] === true
+    && typeof (error as { code?: unknown }).code === 'string';
 }
 
 /**
