@@ -1,4 +1,5 @@
 import type { Options, Report } from './types';
+import { withJson } from './types';
 import type { RunRequest } from './dialect';
 import type { Database } from './connect';
 import { countRoundTrips, resolveDatabase } from './connect';
@@ -42,7 +43,8 @@ async function run(db: Database, options: Options, command: RunRequest['command'
   try {
     // When a cancel cannot reach the server, the statement it was for may never answer: stop waiting on it.
     const result = await Promise.race([running, interruption.abandoned]);
-    return { dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count };
+    // withJson: a report holds BigInts, which JSON.stringify refuses without the report's own toJSON.
+    return withJson({ dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count });
   } finally {
     running.catch(() => undefined);
     interruption.dispose();

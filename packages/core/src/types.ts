@@ -143,6 +143,49 @@ export interface Report {
   readonly roundTrips: number;
   /** Transactions committed (one per batch). */
   readonly batches: number;
+  /**
+   * What `JSON.stringify(report)` writes: the report with every BigInt as its decimal string (JSON has no 64-bit
+   * integers), exactly as `seqsync --json` prints it. Not enumerable, so spreading, `Object.keys` and deep equality
+   * see only the fields above — and a spread copy (`{ ...report, extra }`) has no `toJSON`: wrap it in
+   * {@link withJson}.
+   */
+  toJSON(): ReportJson;
+}
+
+/** A value as JSON carries it: BigInt as a decimal string, methods dropped. */
+export type JsonOf<T> = T extends bigint ? string
+  : T extends readonly (infer Item)[] ? JsonOf<Item>[]
+    : T extends object ? { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: JsonOf<T[K]> }
+      : T;
+
+/** What {@link Report.toJSON} returns. */
+export type ReportJson = JsonOf<Report>;
+
+/**
+ * A copy of `report` (its own enumerable fields) with the non-enumerable `toJSON` of {@link Report.toJSON}, which
+ * serialises every field the copy has, extra ones included. For a library that returns core's report with fields
+ * of its own: `return withJson({ ...report, skipped })`.
+ *
+ * @example
+ * JSON.parse(JSON.stringify(withJson({ ...report, skipped: [] }))).sequences[0].nextValueBefore; // '9007199254740993'
+ */
+export function withJson<T extends object>(report: T): T & { toJSON(): JsonOf<T> } {
+  return Object.defineProperty({ ...report }, 'toJSON', { value: reportToJson, enumerable: false, writable: true, configurable: true }) as
+    T & { toJSON(): JsonOf<T> };
+}
+
+function reportToJson(this: object): unknown {
+  return jsonValueOf(this);
+}
+
+/** Arrays and plain objects are copied with BigInts as strings; anything else is left for JSON.stringify as it is. */
+function jsonValueOf(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(jsonValueOf);
+  if (typeof value !== 'object' || value === null) return value;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, jsonValueOf(field)]));
 }
 
 export const EXHAUSTION_WARNING_PERCENT = 75;
