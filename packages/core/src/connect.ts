@@ -1,7 +1,8 @@
 import type { Dialect, OpenDatabase } from './dialect';
-import type { Queryable } from './types';
+import type { Options, Queryable } from './types';
 import { SeqsyncError } from './errors';
 import { adaptDriverObject, dialectNameForUrl, dialectOf, loadDialect } from './dialects';
+import { hostlessPostgresUrl, urlSchema } from './dialects/postgres/postgres-url';
 
 /**
  * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a mysql2
@@ -44,23 +45,56 @@ export async function resolveDatabase(db: Database, wrap: (queryable: Queryable)
 /**
  * Parses a URL, and names it in errors with any password hidden. `file:` URLs are read as `sqlite:` ones:
  * WHATWG parsing resolves `file:./dev.db` against the root, while the non-special `sqlite:` scheme keeps
- * a relative path as written (Prisma's `file:./dev.db` means relative to the working directory).
+ * a relative path as written (Prisma's `file:./dev.db` means relative to the working directory). libpq's
+ * `postgres://user@/db?host=/var/run/postgresql`, which WHATWG refuses (credentials without a host), is read as libpq
+ * reads it (see hostlessPostgresUrl).
  */
 export function parseUrl(text: string): URL {
   const source = /^file:(?!\/\/)/i.test(text) ? `sqlite:${text.slice('file:'.length)}` : text;
-  let url: URL;
+  let url: URL | null;
   try {
     url = new URL(source);
   } catch {
+    url = hostlessPostgresUrl(source);
+  }
+  if (url === null) {
     throw new SeqsyncError('INVALID_URL',
       `malformed database URL ${JSON.stringify(redactUrl(text))}: expected e.g. postgres://user@host:5432/database`);
   }
   return url;
 }
 
-/** Hides everything between `user:` and the last `@`: a password may itself hold `/` or `@`. */
+/**
+ * Hides everything between `user:` and the last `@` (a password may itself hold `/` or `@`), and the value of a
+ * `password` query parameter.
+ */
 export function redactUrl(text: string): string {
-  return text.replace(/(\/\/[^:/@]*:).*@/, '$1***@');
+  return text.replace(/(\/\/[^:/@]*:).*@/, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
+}
+
+/**
+ * The options a run takes from its URL: a postgres:// URL's `?schema=` (Prisma's DATABASE_URL names the one schema its
+ * client uses) scopes a run given no `schemas` to that schema. Given both, they must agree: a run never silently
+ * widens, or narrows, what the caller asked for.
+ *
+ * @throws SeqsyncError `INVALID_OPTION` naming both when `schemas` is not that one schema; `INVALID_URL` for a bad `?schema=`.
+ */
+export function withUrlScope(db: Database, options: Options): Options {
+  if (typeof db !== 'string') return options;
+  let url: URL;
+  try {
+    url = parseUrl(db);
+    if (dialectNameForUrl(url) !== 'postgres') return options;
+  } catch {
+    // The URL's own fault is reported where it is opened, after the options were checked, as before.
+    return options;
+  }
+  const schema = urlSchema(url);
+  if (schema === null) return options;
+  if (options.schemas === undefined) return { ...options, schemas: [schema] };
+  if (Array.isArray(options.schemas) && options.schemas.length > 0 && options.schemas.every((name) => name === schema)) return options;
+  throw new SeqsyncError('INVALID_OPTION', `the URL's ?schema=${schema} and schemas ${JSON.stringify(options.schemas)} disagree: `
+    + 'a run has one scope; drop ?schema= from the URL or give schemas that match it');
 }
 
 /** Wraps a Queryable so every query (one round trip each) is counted, including on leased connections. */

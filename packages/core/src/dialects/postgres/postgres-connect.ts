@@ -1,11 +1,20 @@
 import type { OpenDatabase } from '../../dialect';
+import type { Socket } from 'node:net';
+import type { Encryption, SslPlan } from './libpq-ssl';
+import type { PostgresTarget } from './postgres-url';
 import { connect as openSocket } from 'node:net';
+import { SeqsyncError } from '../../errors';
 import { loadOptionalDriver } from '../../optional-driver';
-import { translatePostgresConnectError } from './postgres-errors';
+import { translatePostgresConnectFailures, type ConnectFailure } from './postgres-errors';
 import { fromPgClient } from './pg-adapter';
+import { sslPlan } from './libpq-ssl';
+import { negotiateTls } from './postgres-tls';
+import { postgresTarget } from './postgres-url';
 
 interface PgModule {
-  Client: new (config: { connectionString: string; connectionTimeoutMillis?: number; application_name?: string }) => PgClient;
+  Client: new (config: {
+    connectionString: string; connectionTimeoutMillis?: number; application_name?: string; ssl?: false; stream?: Socket;
+  }) => PgClient;
 }
 interface PgClient {
   connect(): Promise<void>;
@@ -21,11 +30,53 @@ interface PgClient {
   readonly connection?: { readonly stream?: { destroy(): void } };
 }
 
-/** Opens one `pg` connection for a postgres:// URL; `pg` is an optional peer dependency loaded on demand. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** Nothing answered at the address: a second attempt, with or without TLS, would meet the same silence. */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT']);
+
+/**
+ * Opens one `pg` connection for a postgres:// URL, resolved as libpq resolves it (postgres-url.ts) and with TLS
+ * negotiated as libpq's sslmode says (libpq-ssl.ts); `pg` is an optional peer dependency loaded on demand.
+ */
 export async function connectPostgres(url: URL): Promise<OpenDatabase> {
+  const target = postgresTarget(url);
+  const plan = sslPlan(target.parameters, target.socket);
   const pg = await loadOptionalDriver('pg', 'PostgreSQL',
     (loaded) => (typeof (loaded as Partial<PgModule> | undefined)?.Client === 'function' ? loaded as PgModule : undefined));
-  const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: 10_000, application_name: 'seqsync' });
+  const failures: ConnectFailure[] = [];
+  for (const encryption of plan.attempts) {
+    const attempt = { encryption, plainAfterRefusal: false };
+    try {
+      const client = await open(pg, target, plan, attempt);
+      return {
+        queryable: fromPgClient(client),
+        close: () => client.end().catch(() => undefined),
+        cancel: (timeoutMs) => sendCancelRequest(client, timeoutMs),
+        destroy: () => client.connection?.stream?.destroy(),
+      };
+    } catch (error) {
+      failures.push({ encryption, error });
+      if (!triesAgain(plan, attempt, error)) break;
+    }
+  }
+  throw await translatePostgresConnectFailures(failures, url, target, plan);
+}
+
+async function open(pg: PgModule, target: PostgresTarget, plan: SslPlan,
+  attempt: { encryption: Encryption; plainAfterRefusal: boolean }): Promise<PgClient> {
+  let stream: Socket | undefined;
+  if (attempt.encryption === 'tls') {
+    const negotiated = await negotiateTls(target.host, target.port, plan.tls(),
+      { direct: plan.direct, plainOnRefusal: plan.mode === 'prefer', timeoutMs: CONNECT_TIMEOUT_MS });
+    stream = negotiated.socket;
+    attempt.plainAfterRefusal = !negotiated.encrypted;
+  }
+  // pg is told no TLS: on a negotiated stream it is already there (or, after the server's "no", not to be).
+  const client = new pg.Client({
+    connectionString: target.connectionString, ssl: false, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'seqsync',
+    ...(stream === undefined ? {} : { stream }),
+  });
   // A server-side termination arrives as an 'error' event; without a listener it would crash the process.
   // The query in flight rejects on its own, which is where seqsync reports it.
   client.on('error', () => undefined);
@@ -33,14 +84,22 @@ export async function connectPostgres(url: URL): Promise<OpenDatabase> {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw await translatePostgresConnectError(error, url);
+    throw error;
   }
-  return {
-    queryable: fromPgClient(client),
-    close: () => client.end().catch(() => undefined),
-    cancel: (timeoutMs) => sendCancelRequest(client, timeoutMs),
-    destroy: () => client.connection?.stream?.destroy(),
-  };
+  return client;
+}
+
+/**
+ * libpq's second attempts. `prefer` tries again without TLS when the TLS one failed other than by the server's "no"
+ * (on which it already went on in plain text): a failed handshake, or a server that refused the session over TLS
+ * (pg_hba.conf's `hostnossl`). `allow` tries again with TLS when the server refused the plain session (`hostssl`).
+ */
+function triesAgain(plan: SslPlan, attempt: { encryption: Encryption; plainAfterRefusal: boolean }, error: unknown): boolean {
+  if (error instanceof SeqsyncError) return false;
+  const { code, message, severity } = (error ?? {}) as { code?: string; message?: string; severity?: string };
+  if (UNREACHABLE.has(code ?? '') || (severity === undefined && /timeout/i.test(message ?? ''))) return false;
+  if (plan.mode === 'prefer') return attempt.encryption === 'tls' && !attempt.plainAfterRefusal;
+  return plan.mode === 'allow' && attempt.encryption === 'plain' && severity !== undefined;
 }
 
 /** The protocol's CancelRequest code, 1234 in the high 16 bits and 5678 in the low. */

@@ -1,7 +1,10 @@
+import type { Encryption, SslPlan } from './libpq-ssl';
+import type { PostgresTarget } from './postgres-url';
 import { SeqsyncError } from '../../errors';
 import { probeWireProtocol, tcpAddressOf } from '../wire-probe';
+import { TlsNegotiationError } from './postgres-tls';
 
-interface DriverError { code?: string; message?: string; severity?: string }
+interface DriverError { code?: string; message?: string; severity?: string; hint?: string }
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', '28P01', '28000', '3D000', '57P03',
@@ -18,6 +21,39 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
  * open past one statement: the server connection is dropped with it, so the transaction is rolled back.
  */
 const STATEMENT_POOLING = /transaction blocks not allowed in statement pooling mode/i;
+
+/** One failed connection attempt, with TLS asked for or not. */
+export interface ConnectFailure {
+  readonly encryption: Encryption;
+  readonly error: unknown;
+}
+
+/**
+ * A connect that failed in every attempt its sslmode allows (postgres-connect.ts), as one line. An attempt that only
+ * learnt the server speaks no PostgreSQL to an SSLRequest says nothing the next attempt does not say better. When two
+ * attempts each met a real refusal (`allow`: no plain session, no TLS; `prefer`: a TLS session refused, then a plain
+ * one), both are named, as libpq does.
+ */
+export async function translatePostgresConnectFailures(failures: readonly ConnectFailure[], url: URL, target: PostgresTarget,
+  plan: SslPlan): Promise<SeqsyncError> {
+  const telling = failures.filter((failure, index) => index === failures.length - 1
+    || !(failure.error instanceof TlsNegotiationError && failure.error.reason === 'bad-reply'));
+  const [first, second] = telling;
+  if (telling[telling.length - 1].error instanceof SeqsyncError) return telling[telling.length - 1].error as SeqsyncError;
+  if (second === undefined) {
+    const tls = describeTlsFailure(first.error, target, plan);
+    if (tls === null) return translatePostgresConnectError(first.error, url);
+    // An SSLRequest answered by no PostgreSQL: what answers there, when it is MySQL/MariaDB, is the better news.
+    const probed = first.error instanceof TlsNegotiationError && first.error.reason === 'bad-reply'
+      ? await translatePostgresConnectError(first.error, url) : null;
+    return probed?.code === 'INVALID_URL' ? probed
+      : new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label}: ${tls}`, { cause: first.error });
+  }
+  const reason = (failure: ConnectFailure) => `${failure.encryption === 'tls' ? 'with' : 'without'} SSL, `
+    + (describeTlsFailure(failure.error, target, plan) ?? withHint((failure.error ?? {}) as DriverError));
+  return new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label} (${plan.source}): `
+    + `${reason(first)}; then ${reason(second)}`, { cause: second.error });
+}
 
 /**
  * A failed connect, translated. When no PostgreSQL error came back (pg then reports a stray message such as
@@ -48,7 +84,7 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
   if (error instanceof SeqsyncError) return error;
   const driverError = (error ?? {}) as DriverError;
   const code = driverError.code ?? '';
-  const message = driverError.message ?? String(error);
+  const message = withHint(driverError, String(error));
   const applying = context.committedBatches !== undefined;
   const rolledBack = applying ? '; the failing batch was rolled back, nothing in it was changed' : '';
   const options = { cause: error, committedBatches };
@@ -69,7 +105,9 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
         `${message} (statement_timeout is shorter than this run needs; raise it for the session or role)${rolledBack}`, options)
       : new SeqsyncError('QUERY_CANCELED', `${message}${rolledBack}`, options);
   }
-  if (context.phase === 'connect' && (CONNECTION_CODES.has(code) || /connect|terminat|timeout/i.test(message))) {
+  // A FATAL while connecting is the server refusing the session (too many clients, a bad startup setting).
+  if (context.phase === 'connect'
+    && (CONNECTION_CODES.has(code) || driverError.severity === 'FATAL' || /connect|terminat|timeout/i.test(message))) {
     return new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL: ${message || code}`, { cause: error });
   }
   if (LOST_CODES.has(code)
@@ -84,4 +122,58 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
     return new SeqsyncError('CONNECTION_LOST', `connection to PostgreSQL lost: ${message}${inFlight}`, options);
   }
   return new SeqsyncError('QUERY_FAILED', `PostgreSQL ${code ? `error ${code}` : 'error'}: ${message}${rolledBack}`, options);
+}
+
+/**
+ * The server's message with its HINT, on one line: the hint is often the remedy ("You might need to increase
+ * max_locks_per_transaction.").
+ */
+function withHint(error: DriverError, fallback = ''): string {
+  const message = error.message ?? fallback;
+  const hint = error.hint?.replace(/\s*\n\s*/g, ' ').trim();
+  return hint ? `${message} (hint: ${hint})` : message;
+}
+
+/** What node:tls calls a certificate it could not verify, in words. */
+const UNVERIFIED: Readonly<Record<string, string>> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'the server\'s certificate is self-signed',
+  SELF_SIGNED_CERT_IN_CHAIN: 'the server\'s certificate chain ends in a self-signed root',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server\'s certificate is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the server\'s certificate is signed by an unknown authority',
+  UNABLE_TO_GET_ISSUER_CERT: 'the server\'s certificate is signed by an unknown authority',
+};
+const INVALID: Readonly<Record<string, string>> = {
+  CERT_HAS_EXPIRED: 'the server\'s certificate has expired',
+  CERT_NOT_YET_VALID: 'the server\'s certificate is not valid yet',
+};
+
+/**
+ * Why TLS failed, with what to change, or null for any other error. A certificate that cannot be verified names what
+ * it was verified against; one for another host says which names it holds.
+ */
+function describeTlsFailure(error: unknown, target: PostgresTarget, plan: SslPlan): string | null {
+  if (!(error instanceof TlsNegotiationError)) return null;
+  if (error.reason === 'refused') {
+    return plan.mode === 'allow' ? 'the server does not support SSL' : `the server does not support SSL, but ${plan.source} requires it`;
+  }
+  if (error.reason === 'bad-reply') return error.message;
+  const cause = (error.cause ?? {}) as { code?: string; message?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } };
+  const code = cause.code ?? '';
+  const { root } = error.settings;
+  if (UNVERIFIED[code] !== undefined) {
+    const against = root === 'system' ? 'any root certificate Node trusts' : `the root certificate in ${root}`;
+    const strict = plan.mode === 'verify-ca' || plan.mode === 'verify-full';
+    return `${UNVERIFIED[code]}, not signed by ${against}, which ${plan.source} verifies it against`
+      + (strict ? ': give the server\'s root certificate as sslrootcert=/path/to/root.crt, '
+        + 'or use sslmode=require to encrypt without verifying'
+        : ' when it has a root certificate, as libpq does: give the server\'s own as sslrootcert=/path/to/root.crt, '
+          + 'or use sslmode=no-verify to encrypt without verifying');
+  }
+  if (INVALID[code] !== undefined) return `${INVALID[code]} (${cause.message ?? code})`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    const names = cause.cert?.subjectaltname ?? (cause.cert?.subject?.CN === undefined ? 'no name' : `CN=${cause.cert.subject.CN}`);
+    return `the server's certificate is not for ${target.host} (it is for ${names}), and ${plan.source} checks the host name: `
+      + 'connect by a name the certificate holds, or use sslmode=verify-ca to verify the certificate but not the host name';
+  }
+  return `the TLS handshake failed: ${cause.message ?? error.message}`;
 }
