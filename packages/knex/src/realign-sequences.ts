@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Options, Queryable, Report } from '@seqsync/core';
-import { check, realign } from '@seqsync/core';
+import { check, realign, withJson } from '@seqsync/core';
 import { knexOf, withKnexQueryable } from './knex-connection';
 import { scopeToSearchPath } from './knex-metadata';
 
@@ -48,5 +48,6 @@ async function runOnKnex(knex: Knex, options: RealignSequencesOptions,
   operation: (db: Queryable, options: Options) => Promise<Report>): Promise<SequencesReport> {
   const target = knexOf(knex);
   const report = await withKnexQueryable(target, async (db) => operation(db, await scopeToSearchPath(target.client, db, options)));
-  return { ...report, skipped: [] };
+  // A spread drops the report's non-enumerable toJSON; withJson gives it back for JSON.stringify.
+  return withJson({ ...report, skipped: [] });
 }
