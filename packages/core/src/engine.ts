@@ -2,7 +2,7 @@ import type { Options, Report } from './types';
 import { withJson } from './types';
 import type { RunRequest } from './dialect';
 import type { Database } from './connect';
-import { countRoundTrips, resolveDatabase } from './connect';
+import { countRoundTrips, resolveDatabase, withUrlScope } from './connect';
 import { Interruption } from './interrupt';
 import { toRunRequest } from './options';
 import { runBatches } from './runner';
@@ -34,7 +34,7 @@ export function check(db: Database, options: Options = {}): Promise<Report> {
 
 async function run(db: Database, options: Options, command: RunRequest['command']): Promise<Report> {
   const readOnly = command === 'check' || options.dryRun === true;
-  const request = toRunRequest(options, command);
+  const request = toRunRequest(withUrlScope(db, options), command);
   const counter = { count: 0 };
   const interruption = new Interruption(request, readOnly);
   const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));
