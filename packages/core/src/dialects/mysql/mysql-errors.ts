@@ -6,7 +6,10 @@ interface DriverError { code?: string; errno?: number; message?: string; sqlMess
 /** Server error numbers (ER_*) and socket codes, by what they mean to seqsync. */
 const PERMISSION = new Set([1044, 1045, 1142, 1143, 1227, 1370]);
 const CONNECTION = new Set([1045, 1049, 1040, 1129, 1130, 2002, 2003, 2005, 2013]);
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET']);
+/** HANDSHAKE_NO_SSL_SUPPORT: TLS was asked for (`ssl-mode=REQUIRED`) and the server's greeting offers none. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'HANDSHAKE_NO_SSL_SUPPORT',
+]);
 const LOST_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR']);
 
 /** How long a server may take to greet before seqsync asks what listens: MySQL and MariaDB greet at once. */
