@@ -9,6 +9,9 @@ import { packageBuild } from '../../tsup.shared';
  * that holds the ESM build (esbuild empties `import.meta` there).
  */
 export const coreBuild = packageBuild({
+  // One ESM file, as the CommonJS build is: split chunks import each other with bare `import "./chunk-….mjs"` lines,
+  // and with "sideEffects": false every esbuild bundle of an app printed a warning per line that it ignored them.
+  splitting: false,
   esbuildOptions(options, { format }) {
     options.define = { ...options.define, __SEQSYNC_MODULE_URL__: format === 'esm' ? 'import.meta.url' : 'undefined' };
   },
