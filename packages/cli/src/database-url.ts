@@ -10,7 +10,7 @@ export interface DatabaseUrl {
 }
 
 /** libpq's variables that name a server, a user or a database: any of them set means "connect as psql would". */
-export const LIBPQ_VARIABLES = ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGSERVICE'] as const;
+export const LIBPQ_VARIABLES = ['PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE'] as const;
 
 /** Shown as written, so the note reads as a path the user can open. */
 const DOTENV_FILE = './.env';
@@ -26,6 +26,10 @@ export function findDatabaseUrl(given: string | undefined, env: Readonly<Record<
   if (isSet(env.DATABASE_URL)) return { url: env.DATABASE_URL };
   const fromFile = databaseUrlFromDotenv(cwd);
   if (fromFile !== undefined) return { url: fromFile, note: `DATABASE_URL from ${DOTENV_FILE}` };
+  // pg reads no pg_service.conf: connecting to the defaults instead of the service named would reach another server.
+  if (isSet(env.PGSERVICE)) {
+    throw new UsageError(`PGSERVICE=${env.PGSERVICE} is set, but seqsync cannot read pg_service.conf: pass --url or set DATABASE_URL`);
+  }
   const libpq = LIBPQ_VARIABLES.filter((name) => isSet(env[name]));
   if (libpq.length > 0) return { url: 'postgresql://', note: `connecting to postgresql:// with ${libpq.join(', ')} from the environment` };
   throw new UsageError(`no database URL: pass --url or set DATABASE_URL (in the environment or ${DOTENV_FILE}), `

@@ -15,7 +15,7 @@ The database, first found of:
   $DATABASE_URL
   DATABASE_URL in ./.env (in the working directory; seqsync says so on stderr)
   postgresql:// (server, user, database from libpq's environment, as for
-    psql) when PGHOST, PGPORT, PGUSER, PGDATABASE or PGSERVICE is set
+    psql) when PGHOST, PGPORT, PGUSER or PGDATABASE is set
 URLs: postgres:// or postgresql://, mysql:// or mariadb:// (the server decides
 which), sqlite:./path/app.db or file:./path/app.db (the file must exist).
 

@@ -72,7 +72,7 @@ describe('seqsync CLI on PostgreSQL', () => {
     [
       ['check'],
       'seqsync: no database URL: pass --url or set DATABASE_URL (in the environment or ./.env), '
-        + 'or for PostgreSQL set PGHOST, PGPORT, PGUSER, PGDATABASE or PGSERVICE',
+        + 'or for PostgreSQL set PGHOST, PGPORT, PGUSER or PGDATABASE',
     ],
     [
       ['check', '--url', 'postgres://u:hunter2@[::1'],

@@ -5,7 +5,7 @@ import { UsageError } from '../src/args';
 import { findDatabaseUrl } from '../src/database-url';
 
 const NO_URL = 'no database URL: pass --url or set DATABASE_URL (in the environment or ./.env), '
-  + 'or for PostgreSQL set PGHOST, PGPORT, PGUSER, PGDATABASE or PGSERVICE';
+  + 'or for PostgreSQL set PGHOST, PGPORT, PGUSER or PGDATABASE';
 
 /** Where the URL comes from when none is typed: the environment, then ./.env, then libpq's variables. */
 describe('findDatabaseUrl', () => {
@@ -35,8 +35,12 @@ describe('findDatabaseUrl', () => {
     dotenv('OTHER=1\nDATABASE_URL=\n');
     expect(findDatabaseUrl(undefined, { PGDATABASE: 'app', PGHOST: '/var/run/postgresql', PGPASSWORD: 'secret', PGPORT: '' }, dir))
       .toEqual({ url: 'postgresql://', note: 'connecting to postgresql:// with PGHOST, PGDATABASE from the environment' });
-    expect(findDatabaseUrl(undefined, { PGSERVICE: 'reporting' }, dir))
-      .toEqual({ url: 'postgresql://', note: 'connecting to postgresql:// with PGSERVICE from the environment' });
+  });
+
+  it('PGSERVICE is refused rather than ignored: pg reads no pg_service.conf, so the defaults would be another server', () => {
+    expect(() => findDatabaseUrl(undefined, { PGSERVICE: 'reporting', PGHOST: 'h' }, dir))
+      .toThrow(new UsageError('PGSERVICE=reporting is set, but seqsync cannot read pg_service.conf: pass --url or set DATABASE_URL'));
+    expect(findDatabaseUrl('postgres://u@h/db', { PGSERVICE: 'reporting' }, dir)).toEqual({ url: 'postgres://u@h/db' });
   });
 
   it('nothing at all (PGPASSWORD alone names no server): the usage error names every source', () => {

@@ -32,7 +32,7 @@ describe('seqsync help', () => {
 
   it('the overview names the version flags and every place a database URL comes from', () => {
     expect(MAIN_HELP).toContain('seqsync -V, --version       print the version (-v works too)');
-    for (const source of ['--url URL', '$DATABASE_URL', 'DATABASE_URL in ./.env', 'PGHOST, PGPORT, PGUSER, PGDATABASE or PGSERVICE']) {
+    for (const source of ['--url URL', '$DATABASE_URL', 'DATABASE_URL in ./.env', 'PGHOST, PGPORT, PGUSER or PGDATABASE']) {
       expect(MAIN_HELP).toContain(source);
     }
   });

@@ -68,6 +68,6 @@ describe('seqsync without --url (PostgreSQL)', () => {
 
   it('with none of them, the usage error names every way to give a database', () => {
     expectOneLineFailure(seqsync(['check'], { PGPASSWORD: 'unused' }, dir), 'seqsync: no database URL: pass --url or set DATABASE_URL '
-      + '(in the environment or ./.env), or for PostgreSQL set PGHOST, PGPORT, PGUSER, PGDATABASE or PGSERVICE');
+      + '(in the environment or ./.env), or for PostgreSQL set PGHOST, PGPORT, PGUSER or PGDATABASE');
   });
 });
