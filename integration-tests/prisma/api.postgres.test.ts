@@ -54,6 +54,20 @@ describe('realignSequences and checkSequences on a Prisma 7 client', () => {
     expect((await prisma.auditEvent.create({ data: { kind: 'new' } })).id).toBe(9007199254740994n);
   });
 
+  test('JSON.stringify(report) writes the bigints as strings and keeps skipped and metadataSource', async () => {
+    await seedExplicitIds(prisma);
+
+    const report = JSON.parse(JSON.stringify(await checkSequences(prisma, { metadata, models: ['AuditEvent', 'Tag'] }))) as {
+      sequences: { nextValueBefore: string; nextValueAfter: string }[];
+      skipped: { model: string }[];
+      metadataSource: string;
+    };
+
+    expect(report.sequences.map((s) => [s.nextValueBefore, s.nextValueAfter])).toEqual([['1', '9007199254740994']]);
+    expect(report.skipped.map((m) => m.model)).toEqual(['Tag']);
+    expect(report.metadataSource).toBe('metadata');
+  });
+
   test('composite, String and UUID ids are reported as skipped, each with its reason', async () => {
     const report = await realignSequences(prisma, { metadata });
 

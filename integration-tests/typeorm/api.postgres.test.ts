@@ -85,6 +85,18 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
     await expectDuplicateKey(dataSource.getRepository(Author).save({ name: 'still colliding' }));
   });
 
+  it('JSON.stringify(report) writes the bigints as strings and keeps entityTables and skipped, as seqsync --json does', async () => {
+    await seedWithExplicitIds();
+    const report = JSON.parse(JSON.stringify(await checkSequences(dataSource, { entities: [Product] }))) as {
+      sequences: { nextValueBefore: string; nextValueAfter: string }[];
+      entityTables: { table: string }[];
+      skipped: unknown[];
+    };
+    expect(report.sequences.map((s) => [s.nextValueBefore, s.nextValueAfter])).toEqual([['1', '8']]);
+    expect(report.entityTables.map((t) => t.table)).toEqual(['product']);
+    expect(report.skipped).toEqual([]);
+  });
+
   it('{ entities } limits the run to those entities\' tables', async () => {
     await seedWithExplicitIds();
     const report = await realignSequences(dataSource, { entities: [Invoice, 'Author'] });

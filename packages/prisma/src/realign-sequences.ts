@@ -1,7 +1,7 @@
 import type { Options, Report } from '@seqsync/core';
 import type { PrismaClientLike } from './prisma-connection';
 import type { MetadataSource, ModelScope, ScopeRequest, SkippedModel } from './prisma-metadata';
-import { check, dialectNameOf, realign } from '@seqsync/core';
+import { check, dialectNameOf, realign, withJson } from '@seqsync/core';
 import { fromPrismaClient, providerOf } from './prisma-connection';
 import { modelsWithoutSequence, resolveModelScope } from './prisma-metadata';
 
@@ -25,7 +25,7 @@ export interface SequencesReport extends Report {
  * a counter backwards; `mode: 'reset'` also brings it back to just past the data after deletes.
  *
  * @example
- * import { seqsyncMetadata } from '../generated/seqsync';
+ * import { seqsyncMetadata } from '../generated/seqsync/index.js';
  * const report = await realignSequences(prisma, { metadata: seqsyncMetadata });
  * for (const s of report.sequences) if (s.action === 'advanced') console.log(s.sequence, '→', s.nextValueAfter);
  */
@@ -60,8 +60,11 @@ async function run(prisma: PrismaClientLike, options: RealignSequencesOptions, a
   return withSkippedModels(report, scope);
 }
 
-/** Core's report with the models the scope left out, and those whose table the database shows without a sequence. */
+/**
+ * Core's report with the models the scope left out, and those whose table the database shows without a sequence.
+ * `withJson` keeps the report's `toJSON` on the copy, so `JSON.stringify(report)` still writes BigInts as strings.
+ */
 export function withSkippedModels(report: Report, scope: ModelScope): SequencesReport {
   const skipped = [...scope.skipped, ...modelsWithoutSequence(scope, report.tablesWithoutSequence)];
-  return { ...report, skipped, metadataSource: scope.source };
+  return withJson({ ...report, skipped, metadataSource: scope.source });
 }

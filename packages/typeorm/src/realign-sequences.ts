@@ -2,7 +2,7 @@ import type { EntityTarget, ObjectLiteral } from 'typeorm';
 import type { Options, Queryable, Report } from '@seqsync/core';
 import type { EntityTable, SkippedEntity } from './typeorm-metadata';
 import type { TypeormTarget } from './typeorm-connection';
-import { check, realign } from '@seqsync/core';
+import { check, realign, withJson } from '@seqsync/core';
 import { describeEntities, tableNameOf } from './typeorm-metadata';
 import { dataSourceOf, dialectOfDataSource, queryableFor } from './typeorm-connection';
 
@@ -56,7 +56,7 @@ export async function realignTables(
   options: Omit<Options, 'tables'>,
 ): Promise<SequencesReport> {
   const report = await realign(db, { ...options, tables: tables.map(tableNameOf) });
-  return { ...report, entityTables: tables, skipped: [] };
+  return withJson({ ...report, entityTables: tables, skipped: [] });
 }
 
 async function run(target: TypeormTarget, options: RealignSequencesOptions, operation: Operation): Promise<SequencesReport> {
@@ -65,5 +65,6 @@ async function run(target: TypeormTarget, options: RealignSequencesOptions, oper
   const dialect = dialectOfDataSource(dataSource);
   const { tables, skipped } = describeEntities(dataSource, entities);
   const report = await operation(queryableFor(target, dialect), { ...coreOptions, tables: tables.map(tableNameOf) });
-  return { ...report, entityTables: tables, skipped };
+  // withJson: the copy keeps the report's toJSON, so JSON.stringify(report) writes BigInts as strings.
+  return withJson({ ...report, entityTables: tables, skipped });
 }
