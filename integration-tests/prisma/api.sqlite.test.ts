@@ -243,7 +243,7 @@ describe('Prisma on SQLite (@prisma/adapter-better-sqlite3)', () => {
 
       const realigned = await project.bin('seqsync-prisma', ['realign', '--metadata', 'generated/seqsync', '--url', url]);
       expect(realigned.code).toBe(0);
-      expect(realigned.stderr).toMatch(sequenceRow('main.User', 'main.User.id', '5', '1', '6', 'advanced'));
+      expect(realigned.stdout).toMatch(sequenceRow('main.User', 'main.User.id', '5', '1', '6', 'advanced'));
       expect((await project.bin('seqsync-prisma', ['check', '--metadata', 'generated/seqsync', '--url', url])).code).toBe(0);
       expect(sqliteSequenceOf(file.db, 'User')).toBe(5n);
     });

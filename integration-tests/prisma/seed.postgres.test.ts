@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestDatabase } from '../../test-support/test-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
@@ -59,12 +59,12 @@ describe('prisma db seed with seqsync', () => {
     ]);
   });
 
-  test('the seqsync-prisma step in migrations.seed realigns after an unchanged seed script', async () => {
-    const { stderr } = await project.prisma(['db', 'seed', '--config', 'prisma.config.seed-step.ts']);
+  test('the seqsync-prisma step in migrations.seed realigns after an unchanged seed script, its report on stdout', async () => {
+    const { stdout } = await project.prisma(['db', 'seed', '--config', 'prisma.config.seed-step.ts']);
 
     await expectNextIdsAfterSeed();
-    expect(stderr).toMatch(sequenceRow('billing.Invoice_id_seq', 'billing.Invoice.id', '500', '1', '501', 'advanced'));
-    expect(stderr).toContain('skipped model Document: String id "id" defaults to uuid(): no sequence');
+    expect(stdout).toMatch(sequenceRow('billing.Invoice_id_seq', 'billing.Invoice.id', '500', '1', '501', 'advanced'));
+    expect(stdout).toContain('skipped model Document: String id "id" defaults to uuid(): no sequence');
   });
 
   test('the seed step checks read-only and exits 1 while a sequence is behind, 0 once realigned', async () => {
@@ -124,5 +124,80 @@ describe('prisma db seed with seqsync', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('pass --metadata');
     expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
+  });
+
+  describe('seqsync-prisma follows the seqsync CLI\'s conventions (the built bin)', () => {
+    const step = (...args: string[]) => project.bin('seqsync-prisma', args);
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'packages', 'prisma', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    test('--version, -V and -v print the package version wherever they stand, exit 0 and connect to nothing', async () => {
+      for (const args of [['--version'], ['-V'], ['realign', '--url', 'postgres://nobody@127.0.0.1:1/none', '-v']]) {
+        expect(await step(...args)).toEqual({ code: 0, stdout: `seqsync-prisma ${version}\n`, stderr: '' });
+      }
+    });
+
+    test('--help and -h print the usage wherever they stand before `--`; after it they are the seed command\'s', async () => {
+      const usage = await step('--help');
+      expect(usage.code).toBe(0);
+      expect(usage.stdout).toMatch(/^Usage: seqsync-prisma realign\|check \[options\] \[-- <seed command>\]$/m);
+      expect(usage.stdout).toContain('--json');
+      expect(await step('realign', '--metadata', 'no/such/folder', '-h')).toEqual(usage);
+
+      const seeds = await step('check', '--metadata', 'generated/seqsync', '--url', db.url, '--', 'node', '-e',
+        "console.log(process.argv.includes('--help') ? 'seed saw --help' : 'no')", '--', '--help');
+      expect(seeds.stdout).toMatch(/^seed saw --help$/m);
+      expect(seeds.stdout).not.toContain('Usage:');
+    });
+
+    test('check --json prints the report as JSON on stdout, bigints as strings, with the skipped models; exit 1', async () => {
+      await seedExplicitIds(prisma);
+
+      const result = await step('check', '--json', '--metadata', 'generated/seqsync', '--url', db.url);
+
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe('');
+      const report = JSON.parse(result.stdout) as {
+        sequences: { sequence: string; behind: boolean; nextValueAfter: string }[];
+        skipped: { model: string }[];
+        metadataSource: string;
+      };
+      expect(report.sequences.map((s) => [s.sequence, s.behind, s.nextValueAfter])).toEqual([
+        ['Invoice_id_seq', true, '501'],
+        ['User_id_seq', true, '4'],
+        ['audit_events_id_seq', true, '9007199254740994'],
+        ['blog_posts_post_id_seq', true, '3'],
+      ]);
+      expect(report.skipped.map((m) => m.model)).toEqual(['Membership', 'Tag', 'Document']);
+      expect(report.metadataSource).toBe('metadata');
+    });
+
+    test('realign --json after a seed command: stdout is the JSON alone, the seed\'s own output goes to stderr', async () => {
+      await seedExplicitIds(prisma);
+
+      const result = await step('realign', '--json', '--metadata', 'generated/seqsync', '--url', db.url, '--', 'node', '-e',
+        "console.log('seeded')");
+
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe('seeded\n');
+      expect((JSON.parse(result.stdout) as { batches: number }).batches).toBe(1);
+      await expectNextIdsAfterSeed();
+    });
+
+    test('realign --dry-run prints what would move and the SQL realign would run, and changes nothing', async () => {
+      await seedExplicitIds(prisma);
+
+      const result = await step('realign', '--dry-run', '--metadata', 'generated/seqsync', '--url', db.url);
+
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('seqsync: Dry run: would move 4 of 4 sequences.');
+      expect(result.stdout).toMatch(sequenceRow('public.User_id_seq', 'public.User.id', '3', '1', '4', 'would_advance'));
+      const sql = result.stdout.slice(result.stdout.indexOf('-- SQL realign would run:\n'));
+      expect(sql.split('\n').slice(1, 3)).toEqual(['BEGIN;', 'SET LOCAL lock_timeout = 5000;']);
+      expect(sql).toContain('ALTER SEQUENCE "public"."User_id_seq" NO CYCLE;');
+      expect(sql).toMatch(/^COMMIT;$/m);
+      expect(await nextValue(db, '"public"."User_id_seq"')).toBe(1n);
+    });
   });
 });
