@@ -2,7 +2,7 @@
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import { realignAfterSeed } from '@seqsync/prisma';
 import { PrismaClient } from './generated/client/client';
-import { seqsyncMetadata } from './generated/seqsync';
+import { seqsyncMetadata } from './generated/seqsync/index.js';
 import { seedExplicitIds } from './seed-data';
 
 const prisma = new PrismaClient({ adapter: new PrismaMariaDb(process.env.DATABASE_URL) });

@@ -2,7 +2,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { realignAfterSeed } from '@seqsync/prisma';
 import { PrismaClient } from './generated/client/client';
-import { seqsyncMetadata } from './generated/seqsync';
+import { seqsyncMetadata } from './generated/seqsync/index.js';
 import { seedExplicitIds } from './seed-data';
 
 const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL }) });

@@ -42,7 +42,7 @@ interface QueryHookParams {
  * tables that call wrote. Ordinary inserts run untouched: no extra query.
  *
  * @example
- * import { seqsyncMetadata } from '../generated/seqsync';
+ * import { seqsyncMetadata } from '../generated/seqsync/index.js';
  * const prisma = new PrismaClient({ adapter }).$extends(realignSequencesExtension({ metadata: seqsyncMetadata }));
  * await prisma.user.createMany({ data: [{ id: 1, email: 'ada@example.com' }] }); // realigns "User" afterwards
  * await prisma.user.create({ data: { email: 'bob@example.com' } });                // id 2, no P2002
