@@ -131,8 +131,14 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
 function withHint(error: DriverError, fallback = ''): string {
   const message = error.message ?? fallback;
   const hint = error.hint?.replace(/\s*\n\s*/g, ' ').trim();
-  return hint ? `${message} (hint: ${hint})` : message;
+  return hint && !POINTS_AT_SERVER_LOG.test(hint) ? `${message} (hint: ${hint})` : message;
 }
+
+/**
+ * A deadlock's hint sends the reader to the server log, which the user of seqsync may not see and whose details
+ * seqsync's own message already gives (which session, which lock): it is left out rather than shown as a remedy.
+ */
+const POINTS_AT_SERVER_LOG = /^See server log for query details\.?$/i;
 
 /** What node:tls calls a certificate it could not verify, in words. */
 const UNVERIFIED: Readonly<Record<string, string>> = {
