@@ -14,7 +14,7 @@ export const METADATA_MODULE = 'index.ts';
  * Applications import the file by name with a `.js` extension (`'../generated/seqsync/index.js'`):
  * a directory import is refused in ECMAScript modules (TS2834 under `moduleResolution: nodenext`),
  * while TypeScript resolves `index.js` to `index.ts` under nodenext (ESM and CommonJS), node10 and
- * bundler resolution alike, and tsx, esbuild and tsc-compiled code load it at run time.
+ * bundler resolution alike, and tsx loads it at run time (integration-tests/prisma/generated-module.test.ts).
  */
 export async function emitMetadata(outputDir: string, metadata: PrismaSchemaMetadata): Promise<void> {
   await mkdir(outputDir, { recursive: true });
