@@ -310,7 +310,10 @@ export async function lockTimeoutError(connection: Queryable | null, batch: read
   const allTables = [...new Set(batch.flatMap((s) => s.uses.map((u) => qualifiedName(u.schema, u.table))))];
   type Holder = { kind: string; schema: string; name: string; pid: number; mode: string };
   const blocked = connection === null ? [] : await connection.query<Holder>(
-    `SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS "kind", n.nspname AS "schema", c.relname AS "name", l.pid, l.mode
+    // Names as text: Prisma 6's pg adapter cannot return the `name` type (and this failure would go unseen).
+    `SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END AS "kind",
+            n.nspname::pg_catalog.text COLLATE pg_catalog."C" AS "schema", c.relname::pg_catalog.text COLLATE pg_catalog."C" AS "name",
+            l.pid, l.mode::pg_catalog.text AS "mode"
        FROM pg_catalog.pg_locks l
        JOIN pg_catalog.pg_class c ON c.oid = l.relation
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
