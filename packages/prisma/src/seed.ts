@@ -55,11 +55,19 @@ export async function realignAfterSeed<Client extends PrismaClientLike, T>(
  * public.User_id_seq  public.User.id  3             1            4           advanced
  *
  * skipped model Tag: String id "slug" has no @default: the application supplies every value, no sequence
+ *
+ * Moved 1 of 1 sequence in 1 transaction.
  */
 export function formatSequencesReport(report: SequencesReport, command: 'realign' | 'check' = 'realign'): string {
-  const lines = [`seqsync: ${command === 'check' ? formatCheck(report) : formatRealign(report)}`];
-  if (report.skipped.length > 0) lines.push('', ...report.skipped.map((m) => `skipped model ${m.model}: ${m.reason}`));
-  return lines.join('\n');
+  const text = command === 'check' ? formatCheck(report) : formatRealign(report);
+  if (report.skipped.length === 0) return `seqsync: ${text}`;
+  // The CLI's account ends with its closing line (the summary, or check's fix) so it stays on screen after a long
+  // table: the skipped models go before it, not after.
+  const lines = text.split('\n');
+  const closing = lines[lines.length - 1];
+  const body = lines.length > 1 ? lines.slice(0, -2) : lines;
+  const skipped = report.skipped.map((m) => `skipped model ${m.model}: ${m.reason}`);
+  return [`seqsync: ${body[0]}`, ...body.slice(1), '', ...skipped, '', closing].join('\n');
 }
 
 function printReport(report: SequencesReport): void {
