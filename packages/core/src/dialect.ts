@@ -81,6 +81,13 @@ export interface BatchConnection {
 }
 
 /**
+ * What decides the form of a batch's statements: whose transaction it is (BEGIN and COMMIT only in seqsync's own)
+ * and whether scripts travel. The runner chooses it from the Queryable alone, so a dry run's batch has the form its
+ * real run will have.
+ */
+export type BatchForm = Pick<BatchConnection, 'ownsTransaction' | 'scripted' | 'begin' | 'commit'>;
+
+/**
  * What one database supplies; everything the same for every database — batches, transactions, rollback,
  * progress, failure reports with the batches already committed — lives once, in runner.ts. The three jobs:
  * `introspect` reads the catalog, `plan` (in the dialect's `*-plan.ts`) is pure, `writeBatch` is the one
@@ -102,8 +109,15 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
   batches(catalog: Catalog, request: RunRequest): readonly (readonly Counter[])[];
   /** Read-only (check, dry run): one batch's live state, without write locks, planned. */
   inspectBatch(connection: BatchConnection, catalog: Catalog, batch: readonly Counter[], request: RunRequest): Promise<Step[]>;
-  /** What `writeBatch` would send for these steps; a dry run prints it. */
-  previewStatements(steps: readonly Step[], request: RunRequest): string[];
+  /**
+   * What a real run's `writeBatch` would send for this batch on a connection of this `form`, for a dry run (and check)
+   * to report: exactly the statements the real run lists in `Report.statements`, in order and grouped as it sends
+   * them — its opening, its locks, its read under them, its write, its close. What depends on that read, the write, is
+   * shown as the dry run's own read predicts it (`steps`); so a batch with nothing to move still lists its opening,
+   * locks, read and commit, which a real run sends. Bound values are not shown (a real run's report shows none
+   * either). Built by the same builder `writeBatch` executes, so the two cannot drift.
+   */
+  previewStatements(form: BatchForm, catalog: Catalog, batch: readonly Counter[], steps: readonly Step[], request: RunRequest): string[];
   /** The one writer: locks one batch, reads it again under the locks, plans on that, writes, commits. */
   writeBatch(connection: BatchConnection, catalog: Catalog, batch: readonly Counter[], request: RunRequest): Promise<Step[]>;
   /**

@@ -27,11 +27,14 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
     // Between batches nothing runs on the server: the signal is seen here, before the next one begins.
     if (request.signal?.aborted) throw interrupted(`before batch ${index + 1} of ${batches.length}`, readOnly ? 0 : index);
     if (readOnly) {
-      // A read-only run reports what realign would send, not the reads it made to find out.
-      const planned = await inBatch(dialect, db, [], request, (connection) => dialect.inspectBatch(connection, catalog, batch, request),
-        (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length], false));
+      // A read-only run reports what realign would send, not the reads it made to find out: previewed on this batch's
+      // connection, whose form (whose transaction, whether scripts travel) the real run's batch has too.
+      const { planned, preview } = await inBatch(dialect, db, [], request, async (connection) => {
+        const inspected = await dialect.inspectBatch(connection, catalog, batch, request);
+        return { planned: inspected, preview: dialect.previewStatements(connection, catalog, batch, inspected, request) };
+      }, (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length], false));
       steps.push(...planned);
-      statements.push(...dialect.previewStatements(planned, request));
+      statements.push(...preview);
     } else {
       const planned = await inBatch(dialect, db, statements, request,
         (connection) => dialect.writeBatch(connection, catalog, batch, request),

@@ -1,5 +1,5 @@
 import type { Mode } from '../../types';
-import type { BatchConnection } from '../../dialect';
+import type { BatchConnection, BatchForm } from '../../dialect';
 import type { MysqlCounter, MysqlLiveState, RawLiveRow } from './mysql-introspect';
 import type { AutoIncrementStep, MysqlStep } from './mysql-plan';
 import { SeqsyncError } from '../../errors';
@@ -22,6 +22,49 @@ export interface WriteBatchOptions {
   readonly lockTimeoutMs: number;
   readonly serverVersion: string;
   readonly autoIncrementStep: AutoIncrementStep;
+}
+
+/** What the statements of a batch depend on besides its plan. */
+type StatementOptions = Pick<WriteBatchOptions, 'lockTimeoutMs' | 'serverVersion'>;
+
+/** One batch's write as it is sent, in two sends: what writeBatch executes and a dry run lists (previewBatch). */
+export interface WriteStatements {
+  /** Our lock waits set (the caller's kept), the live read's setup, the transaction begun, the read with FOR UPDATE. */
+  readonly open: readonly string[];
+  /** The moves `steps` plan — SETVAL under the locks, COMMIT, then the DDL — and the caller's lock waits put back. */
+  write(steps: readonly MysqlStep[]): string[];
+}
+
+/** What writeBatch sends for `batch` on a connection of this form: one builder for the write and its preview. */
+export function writeStatements(
+  form: BatchForm, batch: readonly MysqlCounter[], options: StatementOptions, server: MysqlServerSql,
+): WriteStatements {
+  const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
+  return {
+    open: [
+      // innodb_lock_wait_timeout bounds the row locks of FOR UPDATE, lock_wait_timeout the metadata locks of DDL;
+      // both are whole seconds. The caller's values are kept in user variables and put back at the end.
+      'SET @seqsync_lock_wait_timeout = @@SESSION.lock_wait_timeout, '
+        + '@seqsync_innodb_lock_wait_timeout = @@SESSION.innodb_lock_wait_timeout, '
+        + `SESSION lock_wait_timeout = ${sqlInteger(seconds)}, SESSION innodb_lock_wait_timeout = ${sqlInteger(seconds)}`,
+      ...server.liveReadSetup(options.serverVersion),
+      ...form.begin(),
+      liveStateSql(liveReadsOf(batch), true),
+    ],
+    write: (steps) => {
+      const setval = setvalStatement(steps);
+      const write = [...(setval === null ? [] : [setval]), ...form.commit(), ...ddlStatements(steps), RESTORE_TIMEOUTS,
+        ...(setval === null ? [] : ['SELECT @seqsync_setval AS setval'])];
+      return form.scripted ? write : groupDdlRuns(write, server);
+    },
+  };
+}
+
+/** What writeBatch would send for `batch` on a connection of this form, were its read under the locks to plan `steps`. */
+export function previewBatch(form: BatchForm, batch: readonly MysqlCounter[], steps: readonly MysqlStep[],
+  options: StatementOptions, server: MysqlServerSql): string[] {
+  const script = writeStatements(form, batch, options, server);
+  return [...script.open, ...script.write(steps)];
 }
 
 /** Puts the caller's lock waits back (kept in user variables by the first statement of a batch). */
@@ -48,20 +91,11 @@ const RESTORE_TIMEOUTS = 'SET SESSION lock_wait_timeout = @seqsync_lock_wait_tim
  */
 export async function writeBatch(connection: BatchConnection, batch: readonly MysqlCounter[], options: WriteBatchOptions,
   server: MysqlServerSql): Promise<MysqlStep[]> {
-  const seconds = Math.max(1, Math.ceil(options.lockTimeoutMs / 1000));
-  const open = [
-    // innodb_lock_wait_timeout bounds the row locks of FOR UPDATE, lock_wait_timeout the metadata locks of DDL;
-    // both are whole seconds. The caller's values are kept in user variables and put back at the end.
-    'SET @seqsync_lock_wait_timeout = @@SESSION.lock_wait_timeout, @seqsync_innodb_lock_wait_timeout = @@SESSION.innodb_lock_wait_timeout, '
-      + `SESSION lock_wait_timeout = ${sqlInteger(seconds)}, SESSION innodb_lock_wait_timeout = ${sqlInteger(seconds)}`,
-    ...server.liveReadSetup(options.serverVersion),
-    ...connection.begin(),
-    liveStateSql(liveReadsOf(batch), true),
-  ];
+  const script = writeStatements(connection, batch, options, server);
   let finished = false;
   let writing = false;
   try {
-    const states = readLiveState(batch, await connection.send<RawLiveRow>(open));
+    const states = readLiveState(batch, await connection.send<RawLiveRow>(script.open));
     let steps = batch.map((counter, index) => planCounter(counter, states[index], options.mode, options.autoIncrementStep));
     const ddl = ddlStatements(steps);
     if (!connection.ownsTransaction && ddl.length > 0) {
@@ -70,13 +104,10 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
         + 'and MySQL/MariaDB commit an open transaction before any DDL: '
         + 'run realign with { mode: "reset" } outside the transaction. Nothing was changed.');
     }
-    const setval = setvalStatement(steps);
-    const write = [...(setval === null ? [] : [setval]), ...connection.commit(), ...ddl, RESTORE_TIMEOUTS,
-      ...(setval === null ? [] : ['SELECT @seqsync_setval AS setval'])];
     writing = true;
-    const results = await connection.send<{ setval: string | null }>(connection.scripted ? write : groupDdlRuns(write, server));
+    const results = await connection.send<{ setval: string | null }>(script.write(steps));
     finished = true;
-    if (setval !== null) {
+    if (steps.some((step) => step.write === 'setval')) {
       // Two answers per sequence, in order: the probe, then the move (see settleSetval).
       const answers = (results[0]?.setval ?? '').split(',').map((answer) => (answer === '-' ? null : answer));
       const moved = steps.filter((step) => step.write === 'setval');

@@ -1,15 +1,14 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, Dialect, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, Dialect, RunRequest } from '../../dialect';
 import type { MysqlCatalog, MysqlCounter } from './mysql-introspect';
 import type { MysqlServerSql } from './mysql-apply';
 import type { MysqlStep } from './mysql-plan';
 import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
 import { tableKey } from '../../table-names';
-import { liveStateSql } from './mysql-catalog-sql';
-import { liveReadsOf, loadCatalog } from './mysql-introspect';
-import { ddlStatements, planCounter, setvalStatement } from './mysql-plan';
-import { readBatch, writeBatch } from './mysql-apply';
+import { loadCatalog } from './mysql-introspect';
+import { planCounter } from './mysql-plan';
+import { previewBatch, readBatch, writeBatch } from './mysql-apply';
 import { qualifiedName, quoteIdent } from './mysql-sql';
 import { translateMysqlError } from './mysql-errors';
 import { connectMysql } from './mysql-connect';
@@ -55,13 +54,10 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
     return batch.map((counter, at) => planCounter(counter, states[at], request.mode, catalog.autoIncrementStep));
   }
 
-  /** What realign would send for a batch (it re-reads the data under its locks first). */
-  previewStatements(steps: readonly MysqlStep[]): string[] {
-    const setval = setvalStatement(steps);
-    const ddl = ddlStatements(steps);
-    if (setval === null && ddl.length === 0) return [];
-    return ['START TRANSACTION', liveStateSql(liveReadsOf(steps.map((step) => step.counter)), true),
-      ...(setval === null ? [] : [setval]), 'COMMIT', ...ddl];
+  previewStatements(
+    form: BatchForm, catalog: MysqlCatalog, batch: readonly MysqlCounter[], steps: readonly MysqlStep[], request: RunRequest,
+  ): string[] {
+    return previewBatch(form, batch, steps, { lockTimeoutMs: request.lockTimeoutMs, serverVersion: catalog.serverVersion }, this);
   }
 
   writeBatch(

@@ -3,109 +3,27 @@ import type { BatchConnection, Statement } from '../../dialect';
 import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
 import type { PostgresStep } from './postgres-plan';
+import type { Opening, PreviousSettings } from './postgres-write-sql';
 import { SeqsyncError } from '../../errors';
 import { nextValueOf } from '../../sequence-decision';
 import { definitionOf, liveStateStatement, readLiveState } from './postgres-live-read';
 import { planCounter } from './postgres-plan';
 import {
-  END_BUDGET_SQL, FROM_CALLER, RESUME_BUDGET_SQL, SPEND_WAIT_SQL, asOneStatement, lockSequencesStatement, lockStatement, setvalStatement,
-  spendLocksStatement, startBudgetItems, touchStatements,
+  END_BUDGET_SQL, firstLockRelations, lockStatement, openingStatements, restoreStatements, writeStatements,
 } from './postgres-write-sql';
-import { qualifiedName, quoteIdent, quoteLiteral, sqlInteger } from './postgres-sql';
+import { qualifiedName, quoteIdent, quoteLiteral } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
 
 /**
- * The search path of every transaction seqsync runs: only pg_catalog, and the session's temporary schema last (it
- * cannot be left out, and last it is never searched for functions or operators). Every statement names its
- * functions, operators and types with their schema anyway; pinning the path as well means a name written
- * without one by mistake still cannot reach an object another role planted (CVE-2018-1058).
- */
-const SEARCH_PATH = 'pg_catalog, pg_temp';
-
-/**
- * The session settings of a batch inside a transaction seqsync does not own (or on a connection that takes no
- * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only. It
- * also starts the lock budget (see postgres-write-sql.ts) with the whole of it for the first wait.
- */
-function saveAndSetSql(lockTimeoutMs: number, relations: number): string {
-  return 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
-    + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
-    + 'pg_catalog.current_setting(\'statement_timeout\') AS "statementTimeout", '
-    + `${startBudgetItems(lockTimeoutMs, relations).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
-    + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true) ${FROM_CALLER}`;
-}
-const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
-  + 'pg_catalog.set_config(\'search_path\', $3, true), pg_catalog.set_config(\'statement_timeout\', $4, true)';
-interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string; statementTimeout: string }
-
-/**
- * The settings every transaction of seqsync's own runs under, reads included, as plain statements a script can
- * carry. A read waits behind an ACCESS EXCLUSIVE lock (an ALTER TABLE in a migration) as long as a write would,
- * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock budget.
- */
-function ownSettings(lockTimeoutMs: number, relations: number): string[] {
-  return [
-    `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
-    `SELECT ${startBudgetItems(lockTimeoutMs, relations).join(', ')} ${FROM_CALLER}`,
-  ];
-}
-
-/** How a batch opens its transaction and how it leaves it: the caller's settings to put back, if any. */
-interface Opened { restore: Statement[] }
-
-/**
- * Opens the batch: begins seqsync's transaction or, in a caller's, keeps the caller's settings to put back; then
- * sets ours, starts the lock budget and sends `statements` — all one script where the connection takes them. A
- * script that only reads needs no BEGIN: a script is one transaction already (`implicit`).
+ * Sends a batch's opening and then `statements`: in one send, unless the opening keeps the caller's settings, whose
+ * row (what `close` puts back) comes from a send of its own.
  */
 async function open<Row extends object>(
-  connection: BatchConnection, lockTimeoutMs: number, relations: number, statements: readonly Statement[], implicit = false,
-): Promise<{ opened: Opened; rows: Row[] }> {
-  if (connection.ownsTransaction && connection.scripted) {
-    const opening = [...(implicit ? [] : connection.begin()), ...ownSettings(lockTimeoutMs, relations)];
-    const rows = await connection.send<Row>([...opening, ...statements]);
-    return { opened: { restore: [] }, rows };
-  }
-  const [previous] = await connection.send<PreviousSettings>([
-    ...connection.begin(), { sql: saveAndSetSql(lockTimeoutMs, relations), params: [] },
-  ]);
-  // Inside a transaction someone else owns, their settings are put back once done.
-  const restore: Statement[] = connection.ownsTransaction ? [] : [{
-    sql: RESTORE_SQL, params: [previous.lockTimeout, previous.rowSecurity, previous.searchPath, previous.statementTimeout],
-  }];
-  const rows = await connection.send<Row>(statements);
-  return { opened: { restore }, rows };
-}
-
-/**
- * Every lock the batch's write needs, before anything changes: the tables (SHARE ROW EXCLUSIVE, so MAX cannot
- * change), then every sequence (ROW EXCLUSIVE, see lockSequencesStatement), each wait within what is left of the
- * one budget; then the caller's statement_timeout is back for the reads.
- */
-function lockPhase(batch: readonly PostgresSequence[], scripted: boolean): string[] {
-  const tables = lockStatement(batch);
-  const statements = [...(tables === null ? [] : [tables, spendLocksStatement(batch.length)]), lockSequencesStatement(batch)];
-  return scripted ? statements : [asOneStatement(statements)];
-}
-
-/** Lock-table entries the batch's first lock statement takes (its tables, their indexes and partitions). */
-function firstLockRelations(batch: readonly PostgresSequence[]): number {
-  const weights = new Map(batch.flatMap((sequence) => sequence.uses.map((use) => [use.tableOid, use.lockWeight])));
-  return weights.size === 0 ? batch.length : [...weights.values()].reduce((sum, weight) => sum + weight, 0);
-}
-
-/**
- * The write: each moving sequence the role owns restated (which makes its setval roll back with the batch),
- * every wait for those sequences' stronger lock within the budget, then one setval for all, then commit.
- */
-function writePhase(steps: readonly PostgresStep[], mode: Mode, scripted: boolean): string[] {
-  const setval = setvalStatement(steps, mode);
-  if (setval === null) return [];
-  const touches = touchStatements(steps);
-  if (touches.length === 0) return [setval];
-  // Each ALTER may wait for a session that took nextval() in a transaction still open: each gets what is left.
-  const altering = [RESUME_BUDGET_SQL, ...touches.flatMap((touch) => [SPEND_WAIT_SQL, touch])];
-  return [...(scripted ? altering : [asOneStatement(altering)]), setval];
+  connection: BatchConnection, opening: Opening, statements: readonly Statement[],
+): Promise<{ previous: PreviousSettings | null; rows: Row[] }> {
+  if (!opening.keepsSettings) return { previous: null, rows: await connection.send<Row>([...opening.statements, ...statements]) };
+  const [previous] = await connection.send<PreviousSettings>(opening.statements);
+  return { previous, rows: await connection.send<Row>(statements) };
 }
 
 /**
@@ -125,11 +43,11 @@ export async function writeBatch(
   connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number,
 ): Promise<PostgresStep[]> {
   const started = Date.now();
-  let opened: Opened;
+  const script = writeStatements(connection, batch, mode, lockTimeoutMs);
+  let previous: PreviousSettings | null;
   let rows: RawLiveRow[];
   try {
-    ({ opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs,
-      firstLockRelations(batch), [...lockPhase(batch, connection.scripted), liveStateStatement(batch, true)]));
+    ({ previous, rows } = await open<RawLiveRow>(connection, script.opening, script.lockedRead));
   } catch (failure) {
     throw await budgetError(connection, failure, started);
   }
@@ -137,7 +55,7 @@ export async function writeBatch(
   assertDefinitionsUnchanged(batch, states);
   const steps = batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, mode));
   try {
-    await connection.send([...writePhase(steps, mode, connection.scripted), ...opened.restore, ...connection.commit()]);
+    await connection.send(script.close(steps, previous));
   } catch (failure) {
     const cause = await budgetError(connection, failure, started);
     // A lock timeout can only be a restating ALTER's (setval waits for no lock the batch does not hold), and those
@@ -285,22 +203,14 @@ export async function readBatch(
   const statements = [...(tables === null ? [] : [tables]), END_BUDGET_SQL, liveStateStatement(batch, false)];
   const implicit = connection.ownsTransaction && connection.scripted;
   try {
-    const { opened, rows } = await open<RawLiveRow>(connection, lockTimeoutMs, firstLockRelations(batch), statements, implicit);
+    const opening = openingStatements(connection, lockTimeoutMs, firstLockRelations(batch), implicit);
+    const { previous, rows } = await open<RawLiveRow>(connection, opening, statements);
     const states = readLiveState(batch, rows);
-    await connection.send([...opened.restore, ...(implicit ? [] : connection.commit())]);
+    await connection.send([...restoreStatements(connection, previous), ...(implicit ? [] : connection.commit())]);
     return states;
   } catch (failure) {
     throw await budgetError(connection, failure, started);
   }
-}
-
-/** What `writeBatch` sends for a batch whose plan is `steps`, but for the reads it makes under its locks. */
-export function previewBatch(steps: readonly PostgresStep[], mode: Mode, lockTimeoutMs: number): string[] {
-  const moving = steps.filter((step) => step.newNextValue !== null);
-  if (moving.length === 0) return [];
-  const sequences = moving.map((step) => step.sequence);
-  return ['BEGIN', ...ownSettings(lockTimeoutMs, firstLockRelations(sequences)), ...lockPhase(sequences, true),
-    ...writePhase(steps, mode, true), 'COMMIT'];
 }
 
 /** Names what could not be locked — a table or a sequence — and who holds it, from pg_locks after the rollback. */

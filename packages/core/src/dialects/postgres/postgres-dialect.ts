@@ -1,12 +1,13 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, CatalogScope, Dialect, DialectCatalog, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, CatalogScope, Dialect, DialectCatalog, RunRequest } from '../../dialect';
 import type { PostgresCatalog, PostgresSequence } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
 import { packBatches } from '../../batches';
 import { loadCatalog } from './postgres-introspect';
 import { planCounter } from './postgres-plan';
-import { lockTimeoutError, previewBatch, readBatch, withWriteWarnings, writeBatch } from './postgres-apply';
+import { lockTimeoutError, readBatch, withWriteWarnings, writeBatch } from './postgres-apply';
+import { previewBatch } from './postgres-write-sql';
 import { qualifiedName, quoteIdent } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
 import { connectPostgres } from './postgres-connect';
@@ -89,8 +90,10 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     return request.command === 'realign' ? steps.map(withWriteWarnings) : steps;
   }
 
-  previewStatements(steps: readonly PostgresStep[], request: RunRequest): string[] {
-    return previewBatch(steps, request.mode, request.lockTimeoutMs);
+  previewStatements(
+    form: BatchForm, _catalog: PostgresCatalog, batch: readonly PostgresSequence[], steps: readonly PostgresStep[], request: RunRequest,
+  ): string[] {
+    return previewBatch(form, batch, steps, request.mode, request.lockTimeoutMs);
   }
 
   writeBatch(

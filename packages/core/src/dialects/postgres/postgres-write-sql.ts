@@ -1,6 +1,8 @@
 import type { Mode } from '../../types';
+import type { BatchForm, Statement } from '../../dialect';
 import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
+import { liveStateStatement } from './postgres-live-read';
 import { qualifiedName, quoteLiteral, sqlInteger } from './postgres-sql';
 import { compareText, tableKey } from '../../table-names';
 
@@ -170,4 +172,131 @@ export function touchStatements(steps: readonly PostgresStep[]): string[] {
 export function asOneStatement(statements: readonly string[]): string {
   const body = statements.map((statement) => `${statement.replace(/^SELECT /, 'PERFORM ')};`).join(' ');
   return `DO ${quoteLiteral(`BEGIN ${body} END`)}`;
+}
+
+/*
+ * A batch as the statements it sends, in the order and the sends it sends them in. writeBatch executes what
+ * writeStatements returns and a dry run lists it (previewBatch): one builder, so the two cannot drift.
+ */
+
+/**
+ * The search path of every transaction seqsync runs: only pg_catalog, and the session's temporary schema last (it
+ * cannot be left out, and last it is never searched for functions or operators). Every statement names its
+ * functions, operators and types with their schema anyway; pinning the path as well means a name written
+ * without one by mistake still cannot reach an object another role planted (CVE-2018-1058).
+ */
+const SEARCH_PATH = 'pg_catalog, pg_temp';
+
+/**
+ * The session settings of a batch inside a transaction seqsync does not own (or on a connection that takes no
+ * scripts): read the caller's values first, so they can be put back, and set ours for this transaction only. It
+ * also starts the lock budget with the whole of it for the first wait.
+ */
+function saveAndSetSql(lockTimeoutMs: number, relations: number): string {
+  return 'SELECT pg_catalog.current_setting(\'lock_timeout\') AS "lockTimeout", '
+    + 'pg_catalog.current_setting(\'row_security\') AS "rowSecurity", pg_catalog.current_setting(\'search_path\') AS "searchPath", '
+    + 'pg_catalog.current_setting(\'statement_timeout\') AS "statementTimeout", '
+    + `${startBudgetItems(lockTimeoutMs, relations).join(', ')}, pg_catalog.set_config('row_security', 'off', true), `
+    + `pg_catalog.set_config('search_path', '${SEARCH_PATH}', true) ${FROM_CALLER}`;
+}
+const RESTORE_SQL = 'SELECT pg_catalog.set_config(\'lock_timeout\', $1, true), pg_catalog.set_config(\'row_security\', $2, true), '
+  + 'pg_catalog.set_config(\'search_path\', $3, true), pg_catalog.set_config(\'statement_timeout\', $4, true)';
+
+/** The caller's settings as the opening read them, to be put back when the batch is done. */
+export interface PreviousSettings { lockTimeout: string; rowSecurity: string; searchPath: string; statementTimeout: string }
+
+/**
+ * The settings every transaction of seqsync's own runs under, reads included, as plain statements a script can
+ * carry. A read waits behind an ACCESS EXCLUSIVE lock (an ALTER TABLE in a migration) as long as a write would,
+ * holding ACCESS SHARE on the tables read before it: `check` is bounded by the same lock budget.
+ */
+function ownSettings(lockTimeoutMs: number, relations: number): string[] {
+  return [
+    `SET LOCAL lock_timeout = ${sqlInteger(lockTimeoutMs)}`, `SET LOCAL search_path = ${SEARCH_PATH}`, 'SET LOCAL row_security = off',
+    `SELECT ${startBudgetItems(lockTimeoutMs, relations).join(', ')} ${FROM_CALLER}`,
+  ];
+}
+
+/** How a batch opens; when it `keepsSettings`, its last statement's row is the caller's settings, so it goes in a send of its own. */
+export interface Opening { readonly statements: readonly Statement[]; readonly keepsSettings: boolean }
+
+/**
+ * Begins seqsync's transaction and sets its settings, as statements one script carries; or, in a caller's
+ * transaction or without scripts, keeps the caller's settings and sets ours in one statement (bound, so it is never
+ * folded into a script whose rows would be another statement's). A script that only reads needs no BEGIN: a script
+ * is one transaction already (`implicit`).
+ */
+export function openingStatements(form: BatchForm, lockTimeoutMs: number, relations: number, implicit = false): Opening {
+  if (form.ownsTransaction && form.scripted) {
+    return { statements: [...(implicit ? [] : form.begin()), ...ownSettings(lockTimeoutMs, relations)], keepsSettings: false };
+  }
+  return { statements: [...form.begin(), { sql: saveAndSetSql(lockTimeoutMs, relations), params: [] }], keepsSettings: true };
+}
+
+/**
+ * Inside a transaction someone else owns, their settings put back once done (in seqsync's own they end with it).
+ * `previous` is null in a preview, which has not read them: the statement is shown without its values.
+ */
+export function restoreStatements(form: BatchForm, previous: PreviousSettings | null): Statement[] {
+  if (form.ownsTransaction) return [];
+  const values = previous === null ? [] : [previous.lockTimeout, previous.rowSecurity, previous.searchPath, previous.statementTimeout];
+  return [{ sql: RESTORE_SQL, params: values }];
+}
+
+/**
+ * Every lock the batch's write needs, before anything changes: the tables (SHARE ROW EXCLUSIVE, so MAX cannot
+ * change), then every sequence (ROW EXCLUSIVE, see lockSequencesStatement), each wait within what is left of the
+ * one budget; then the caller's statement_timeout is back for the reads.
+ */
+function lockPhase(batch: readonly PostgresSequence[], scripted: boolean): string[] {
+  const tables = lockStatement(batch);
+  const statements = [...(tables === null ? [] : [tables, spendLocksStatement(batch.length)]), lockSequencesStatement(batch)];
+  return scripted ? statements : [asOneStatement(statements)];
+}
+
+/** Lock-table entries the batch's first lock statement takes (its tables, their indexes and partitions). */
+export function firstLockRelations(batch: readonly PostgresSequence[]): number {
+  const weights = new Map(batch.flatMap((sequence) => sequence.uses.map((use) => [use.tableOid, use.lockWeight])));
+  return weights.size === 0 ? batch.length : [...weights.values()].reduce((sum, weight) => sum + weight, 0);
+}
+
+/**
+ * The write: each moving sequence the role owns restated (which makes its setval roll back with the batch),
+ * every wait for those sequences' stronger lock within the budget, then one setval for all.
+ */
+function writePhase(steps: readonly PostgresStep[], mode: Mode, scripted: boolean): string[] {
+  const setval = setvalStatement(steps, mode);
+  if (setval === null) return [];
+  const touches = touchStatements(steps);
+  if (touches.length === 0) return [setval];
+  // Each ALTER may wait for a session that took nextval() in a transaction still open: each gets what is left.
+  const altering = [RESUME_BUDGET_SQL, ...touches.flatMap((touch) => [SPEND_WAIT_SQL, touch])];
+  return [...(scripted ? altering : [asOneStatement(altering)]), setval];
+}
+
+/** One batch's write as it is sent: the opening, the locks and the read under them, then what `close` builds. */
+export interface WriteStatements {
+  readonly opening: Opening;
+  /** Every lock of the whole batch, then the read under them (its rows: the live state the write is planned on). */
+  readonly lockedRead: readonly Statement[];
+  /** The write `steps` plan (none when nothing moves), the caller's settings put back, the commit: one send. */
+  close(steps: readonly PostgresStep[], previous: PreviousSettings | null): Statement[];
+}
+
+/** What writeBatch sends for `batch` on a connection of this form. */
+export function writeStatements(form: BatchForm, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number): WriteStatements {
+  return {
+    opening: openingStatements(form, lockTimeoutMs, firstLockRelations(batch)),
+    lockedRead: [...lockPhase(batch, form.scripted), liveStateStatement(batch, true)],
+    close: (steps, previous) => [...writePhase(steps, mode, form.scripted), ...restoreStatements(form, previous), ...form.commit()],
+  };
+}
+
+/** What writeBatch would send for `batch` on a connection of this form, were its read under the locks to plan `steps`. */
+export function previewBatch(
+  form: BatchForm, batch: readonly PostgresSequence[], steps: readonly PostgresStep[], mode: Mode, lockTimeoutMs: number,
+): string[] {
+  const script = writeStatements(form, batch, mode, lockTimeoutMs);
+  return [...script.opening.statements, ...script.lockedRead, ...script.close(steps, null)]
+    .map((statement) => (typeof statement === 'string' ? statement : statement.sql));
 }

@@ -1,5 +1,5 @@
 import type { Mode } from '../../types';
-import type { BatchConnection } from '../../dialect';
+import type { BatchConnection, BatchForm } from '../../dialect';
 import type { RawLiveRow, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
 import { liveStateSql, readLiveState } from './sqlite-introspect';
@@ -17,21 +17,40 @@ export async function writeBatch(
   connection: BatchConnection, tables: readonly SqliteTable[], mode: Mode, lockTimeoutMs: number,
 ): Promise<SqliteStep[]> {
   const [previous] = await connection.queryable.query<{ timeout: number }>('PRAGMA busy_timeout');
+  const script = batchStatements(connection, tables, lockTimeoutMs);
   try {
-    const rows = await connection.send<RawLiveRow>([
-      `PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...connection.begin(), liveStateSql(tables),
-    ]);
-    const states = readLiveState(tables, rows);
+    const states = readLiveState(tables, await connection.send<RawLiveRow>(script.open));
     const steps = tables.map((table, index) => planCounter(table, states[index], mode));
-    await connection.send([...writeStatements(steps), ...connection.commit()]);
+    await connection.send(script.write(steps));
     return steps;
   } finally {
     await connection.queryable.query(`PRAGMA busy_timeout = ${sqlInteger(previous?.timeout ?? 0)}`).catch(() => undefined);
   }
 }
 
-/** What `writeBatch` sends for a batch whose plan is `steps` (it re-reads the data after BEGIN IMMEDIATE first). */
-export function previewBatch(steps: readonly SqliteStep[], lockTimeoutMs: number): string[] {
-  const writes = writeStatements(steps);
-  return writes.length === 0 ? [] : [`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, 'BEGIN IMMEDIATE', ...writes, 'COMMIT'];
+/**
+ * One batch's write as it is sent, in two sends: what writeBatch executes and a dry run lists (previewBatch). The
+ * caller's busy_timeout, read before and put back after, is the connection's housekeeping, not the batch's: sent on
+ * the Queryable itself, it is in no report's statements.
+ */
+interface BatchStatements {
+  /** Our lock wait, the write lock taken (in seqsync's own transaction), the read. */
+  readonly open: readonly string[];
+  /** The writes `steps` plan, then the commit. */
+  write(steps: readonly SqliteStep[]): string[];
+}
+
+function batchStatements(form: BatchForm, tables: readonly SqliteTable[], lockTimeoutMs: number): BatchStatements {
+  return {
+    open: [`PRAGMA busy_timeout = ${sqlInteger(lockTimeoutMs)}`, ...form.begin(), liveStateSql(tables)],
+    write: (steps) => [...writeStatements(steps), ...form.commit()],
+  };
+}
+
+/** What writeBatch would send for `tables` on a connection of this form, were its read after BEGIN IMMEDIATE to plan `steps`. */
+export function previewBatch(
+  form: BatchForm, tables: readonly SqliteTable[], steps: readonly SqliteStep[], lockTimeoutMs: number,
+): string[] {
+  const script = batchStatements(form, tables, lockTimeoutMs);
+  return [...script.open, ...script.write(steps)];
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, Dialect, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, Dialect, RunRequest } from '../../dialect';
 import type { RawLiveRow, SqliteCatalog, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
 import { SeqsyncError } from '../../errors';
@@ -43,8 +43,10 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
     return batch.map((table, index) => planCounter(table, states[index], request.mode));
   }
 
-  previewStatements(steps: readonly SqliteStep[], request: RunRequest): string[] {
-    return previewBatch(steps, request.lockTimeoutMs);
+  previewStatements(
+    form: BatchForm, _catalog: SqliteCatalog, batch: readonly SqliteTable[], steps: readonly SqliteStep[], request: RunRequest,
+  ): string[] {
+    return previewBatch(form, batch, steps, request.lockTimeoutMs);
   }
 
   writeBatch(
