@@ -36,6 +36,19 @@ describe('realignSequences and checkSequences with TypeORM on PostgreSQL', () =>
       .values([1, 2, 3, 4, 5].map((id) => ({ id, label: `row ${id}` }))).execute();
   }
 
+  it('round trips through the QueryRunner: check 8 and realign 9 for one batch, each one statement TypeORM logged', async () => {
+    await seedWithExplicitIds();
+    log.clear();
+    const checked = await checkSequences(dataSource);
+    expect(checked.roundTrips).toBe(8);
+    expect(log.statements).toHaveLength(8);
+    log.clear();
+    const realigned = await realignSequences(dataSource);
+    expect(realigned.batches).toBe(1);
+    expect(realigned.roundTrips).toBe(9);
+    expect(log.statements).toHaveLength(9);
+  });
+
   it('after explicit-id inserts the next save() fails with 23505; after realignSequences(dataSource) it gets exactly MAX+1', async () => {
     await seedWithExplicitIds();
     // Each failing save() consumes one sequence value, as in production.
