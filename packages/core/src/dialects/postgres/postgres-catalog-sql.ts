@@ -42,6 +42,15 @@ const CASTS_TEXT_TO_REGCLASS = "pg_catalog.strpos(ad.adbin::pg_catalog.text, ':f
 const HOLDS_NO_REGCLASS = "pg_catalog.strpos(ad.adbin::pg_catalog.text, ':consttype 2205 ') = 0";
 
 /**
+ * A catalog name (type `name`) as the text it is, for the columns these queries return: Prisma 6's driver adapter
+ * for pg refuses to return a `name` column at all (P2010, "Failed to deserialize column of type 'name'"). The C
+ * collation is the one `name` compares with, so sorting the text orders the rows exactly as the names did.
+ */
+function nameAsText(column: string): string {
+  return `${column}::pg_catalog.text COLLATE pg_catalog."C"`;
+}
+
+/**
  * Sequences are found from dependencies, never from names:
  *  - pg_depend 'a' (OWNED BY, what serial creates) and 'i' (identity columns) from sequence to column;
  *  - pg_depend 'n' from a column default (pg_attrdef) to a sequence: `nextval('seq')` without ownership,
@@ -200,11 +209,11 @@ session AS (
            AS lock_capacity
 )
 SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
-       sn.nspname AS "sequenceSchema", u.seq_name AS "sequenceName",
+       ${nameAsText('sn.nspname')} AS "sequenceSchema", ${nameAsText('u.seq_name')} AS "sequenceName",
        ps.seqstart::pg_catalog.text AS "start", ps.seqincrement::pg_catalog.text AS "increment",
        ps.seqmin::pg_catalog.text AS "minValue", ps.seqmax::pg_catalog.text AS "maxValue", ps.seqcycle AS "cycle",
-       u.rel_oid::pg_catalog.int8 AS "tableOid", u.table_schema AS "tableSchema", u.table_name AS "tableName",
-       u.attnum AS "attnum", u.column_name AS "columnName",
+       u.rel_oid::pg_catalog.int8 AS "tableOid", ${nameAsText('u.table_schema')} AS "tableSchema",
+       ${nameAsText('u.table_name')} AS "tableName", u.attnum AS "attnum", ${nameAsText('u.column_name')} AS "columnName",
        pg_catalog.format_type(COALESCE(db.base_oid, u.type_oid), NULL) AS "columnType",
        (CASE WHEN u.type_modifier = -1 THEN COALESCE(db.base_typmod, -1) ELSE u.type_modifier END) AS "typeModifier",
        CASE u.kind_rank WHEN 1 THEN 'identity' WHEN 2 THEN 'owned' ELSE 'default' END AS "kind",
@@ -250,9 +259,9 @@ JOIN pg_catalog.pg_sequence ps ON ps.seqrelid = u.seq_oid
 LEFT JOIN domain_base db ON db.domain_oid = u.type_oid
 WHERE u.sequence_in_scope
 UNION ALL
--- what cannot be traced, in the same columns: the sequence when one is known, the column, the problem
-SELECT w.seq_oid::pg_catalog.int8, wn.nspname, ws.relname, NULL, NULL, NULL, NULL, NULL,
-       NULL, w.table_schema, w.table_name, NULL, w.column_name,
+-- what cannot be traced, in the same columns (and types): the sequence when one is known, the column, the problem
+SELECT w.seq_oid::pg_catalog.int8, ${nameAsText('wn.nspname')}, ${nameAsText('ws.relname')}, NULL, NULL, NULL, NULL, NULL,
+       NULL, ${nameAsText('w.table_schema')}, ${nameAsText('w.table_name')}, NULL, ${nameAsText('w.column_name')},
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        session.in_recovery, session.lock_capacity, w.problem, w.detail
 FROM warnings w
@@ -266,7 +275,7 @@ ORDER BY 2, 3, 10, 11, 13`;
  * and its ancestors' (as text), since a sequence feeding a parent feeds a partition or inheritance child too.
  */
 export const RESOLVE_TABLES_SQL = `
-SELECT f.ordinality::pg_catalog.int4 AS "position", n.nspname AS "schema", c.relname AS "table",
+SELECT f.ordinality::pg_catalog.int4 AS "position", ${nameAsText('n.nspname')} AS "schema", ${nameAsText('c.relname')} AS "table",
        (WITH RECURSIVE lineage AS (
           SELECT c.oid UNION SELECT i.inhparent FROM lineage l JOIN pg_catalog.pg_inherits i ON i.inhrelid = l.oid)
         SELECT pg_catalog.array_agg(lineage.oid::pg_catalog.int8::pg_catalog.text) FROM lineage) AS "lineage"
@@ -276,4 +285,5 @@ JOIN pg_catalog.pg_class c ON c.relname = f.table_name AND c.relkind IN ('r', 'p
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE f.schema_name IS NULL OR f.schema_name = n.nspname`;
 
-export const SCHEMAS_SQL = `SELECT nspname AS "schema" FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::pg_catalog.text[])`;
+export const SCHEMAS_SQL = `SELECT ${nameAsText('nspname')} AS "schema" FROM pg_catalog.pg_namespace
+WHERE nspname = ANY ($1::pg_catalog.text[])`;
