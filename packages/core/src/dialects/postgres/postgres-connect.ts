@@ -5,15 +5,16 @@ import type { PostgresTarget } from './postgres-url';
 import { connect as openSocket } from 'node:net';
 import { SeqsyncError } from '../../errors';
 import { loadOptionalDriver } from '../../optional-driver';
-import { translatePostgresConnectFailures, type ConnectFailure } from './postgres-errors';
+import { isConnectTimeout, translatePostgresConnectFailures, type ConnectFailure } from './postgres-errors';
 import { fromPgClient } from './pg-adapter';
 import { sslPlan } from './libpq-ssl';
-import { negotiateTls } from './postgres-tls';
+import { negotiateTls, TlsNegotiationError } from './postgres-tls';
 import { postgresTarget } from './postgres-url';
 
 interface PgModule {
   Client: new (config: {
-    connectionString: string; connectionTimeoutMillis?: number; application_name?: string; ssl?: false; stream?: Socket;
+    connectionString: string; connectionTimeoutMillis?: number; application_name?: string; ssl?: false; sslnegotiation?: 'postgres';
+    stream?: Socket;
   }) => PgClient;
 }
 interface PgClient {
@@ -28,8 +29,14 @@ interface PgClient {
   readonly secretKey: number | null;
   /** node-postgres' socket; destroying it fails the query in flight at once. */
   readonly connection?: { readonly stream?: { destroy(): void } };
+  /** The password pg found (URL, PGPASSWORD), or null; a function is asked when the server wants one (pg 8.0 on). */
+  password?: string | null | (() => Promise<string>);
 }
 
+/**
+ * One budget for the whole connect, TLS negotiation, start-up and libpq's second attempt alike, as libpq's
+ * connect_timeout is one per address: a server that is slow at each step still fails at this bound.
+ */
 const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Nothing answered at the address: a second attempt, with or without TLS, would meet the same silence. */
@@ -45,10 +52,11 @@ export async function connectPostgres(url: URL): Promise<OpenDatabase> {
   const pg = await loadOptionalDriver('pg', 'PostgreSQL',
     (loaded) => (typeof (loaded as Partial<PgModule> | undefined)?.Client === 'function' ? loaded as PgModule : undefined));
   const failures: ConnectFailure[] = [];
+  const deadline = Date.now() + CONNECT_TIMEOUT_MS;
   for (const encryption of plan.attempts) {
     const attempt = { encryption, plainAfterRefusal: false };
     try {
-      const client = await open(pg, target, plan, attempt);
+      const client = await open(pg, target, plan, attempt, deadline);
       return {
         queryable: fromPgClient(client),
         close: () => client.end().catch(() => undefined),
@@ -60,44 +68,64 @@ export async function connectPostgres(url: URL): Promise<OpenDatabase> {
       if (!triesAgain(plan, attempt, error)) break;
     }
   }
-  throw await translatePostgresConnectFailures(failures, url, target, plan);
+  throw await translatePostgresConnectFailures(failures, url, target, plan, CONNECT_TIMEOUT_MS);
 }
 
 async function open(pg: PgModule, target: PostgresTarget, plan: SslPlan,
-  attempt: { encryption: Encryption; plainAfterRefusal: boolean }): Promise<PgClient> {
+  attempt: { encryption: Encryption; plainAfterRefusal: boolean }, deadline: number): Promise<PgClient> {
+  // pg takes 0 as no timeout at all.
+  const remaining = () => Math.max(1, deadline - Date.now());
   let stream: Socket | undefined;
   if (attempt.encryption === 'tls') {
     const negotiated = await negotiateTls(target.host, target.port, plan.tls(),
-      { direct: plan.direct, plainOnRefusal: plan.mode === 'prefer', timeoutMs: CONNECT_TIMEOUT_MS });
+      { direct: plan.direct, plainOnRefusal: plan.mode === 'prefer', timeoutMs: remaining() });
     stream = negotiated.socket;
     attempt.plainAfterRefusal = !negotiated.encrypted;
   }
-  // pg is told no TLS: on a negotiated stream it is already there (or, after the server's "no", not to be).
-  const client = new pg.Client({
-    connectionString: target.connectionString, ssl: false, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, application_name: 'seqsync',
-    ...(stream === undefined ? {} : { stream }),
-  });
-  // A server-side termination arrives as an 'error' event; without a listener it would crash the process.
-  // The query in flight rejects on its own, which is where seqsync reports it.
-  client.on('error', () => undefined);
+  let client: PgClient | undefined;
   try {
+    // pg is told no TLS: on a negotiated stream it is already there (or, after the server's "no", not to be). And
+    // `postgres` negotiation, or pg would read PGSSLNEGOTIATION=direct itself and refuse a client without its own TLS.
+    client = new pg.Client({
+      connectionString: target.connectionString, ssl: false, sslnegotiation: 'postgres', connectionTimeoutMillis: remaining(),
+      application_name: 'seqsync', ...(stream === undefined ? {} : { stream }),
+    });
+    // A server-side termination arrives as an 'error' event; without a listener it would crash the process.
+    // The query in flight rejects on its own, which is where seqsync reports it.
+    client.on('error', () => undefined);
+    // pg would read the password file itself, printing a DeprecationWarning (pg 8.2x); a rejection fails the connect.
+    if (client.password === null) client.password = () => askedPassword(target);
     await client.connect();
+    return client;
   } catch (error) {
-    await client.end().catch(() => undefined);
+    // Destroyed, not ended: end() waits for the server to close its side, which one that refused the start-up and
+    // holds the connection open never does; and a stream pg never took (its constructor threw) is seqsync's to close.
+    client?.connection?.stream?.destroy();
+    stream?.destroy();
     throw error;
   }
-  return client;
+}
+
+/** libpq's "no password supplied", in words that say where seqsync looked; its second attempt would not find one either. */
+async function askedPassword(target: PostgresTarget): Promise<string> {
+  const found = target.passwordFromFile();
+  if ('password' in found) return found.password;
+  throw new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label}: the server asks for a password `
+    + `and none was given: not in the URL, not in PGPASSWORD, and ${found.missing}`);
 }
 
 /**
- * libpq's second attempts. `prefer` tries again without TLS when the TLS one failed other than by the server's "no"
- * (on which it already went on in plain text): a failed handshake, or a server that refused the session over TLS
- * (pg_hba.conf's `hostnossl`). `allow` tries again with TLS when the server refused the plain session (`hostssl`).
+ * libpq's second attempts. `prefer` tries again without TLS when the TLS one failed after the server's "yes": a failed
+ * handshake (a certificate that does not verify included; libpq 15 and 17 go on in plain text then too), or a server
+ * that refused the session over TLS (pg_hba.conf's `hostnossl`). `allow` tries again with TLS when the server refused
+ * the plain session (`hostssl`). Never after silence, which the one connect timeout has used up.
  */
 function triesAgain(plan: SslPlan, attempt: { encryption: Encryption; plainAfterRefusal: boolean }, error: unknown): boolean {
-  if (error instanceof SeqsyncError) return false;
-  const { code, message, severity } = (error ?? {}) as { code?: string; message?: string; severity?: string };
-  if (UNREACHABLE.has(code ?? '') || (severity === undefined && /timeout/i.test(message ?? ''))) return false;
+  if (error instanceof SeqsyncError || isConnectTimeout(error)) return false;
+  // An error response, a reply that is no PostgreSQL's, or a close, to the SSLRequest: libpq gives up there, in any mode.
+  if (error instanceof TlsNegotiationError && error.reason !== 'handshake') return false;
+  const { code, severity } = (error ?? {}) as { code?: string; severity?: string };
+  if (UNREACHABLE.has(code ?? '')) return false;
   if (plan.mode === 'prefer') return attempt.encryption === 'tls' && !attempt.plainAfterRefusal;
   return plan.mode === 'allow' && attempt.encryption === 'plain' && severity !== undefined;
 }

@@ -29,30 +29,42 @@ export interface ConnectFailure {
 }
 
 /**
- * A connect that failed in every attempt its sslmode allows (postgres-connect.ts), as one line. An attempt that only
- * learnt the server speaks no PostgreSQL to an SSLRequest says nothing the next attempt does not say better. When two
- * attempts each met a real refusal (`allow`: no plain session, no TLS; `prefer`: a TLS session refused, then a plain
- * one), both are named, as libpq does.
+ * A connect that failed in every attempt its sslmode allows (postgres-connect.ts), as one line. When two attempts each
+ * met a real refusal (`allow`: no plain session, no TLS; `prefer`: a TLS session refused, then a plain one), both are
+ * named, as libpq does.
  */
 export async function translatePostgresConnectFailures(failures: readonly ConnectFailure[], url: URL, target: PostgresTarget,
-  plan: SslPlan): Promise<SeqsyncError> {
-  const telling = failures.filter((failure, index) => index === failures.length - 1
-    || !(failure.error instanceof TlsNegotiationError && failure.error.reason === 'bad-reply'));
-  const [first, second] = telling;
-  if (telling[telling.length - 1].error instanceof SeqsyncError) return telling[telling.length - 1].error as SeqsyncError;
+  plan: SslPlan, timeoutMs: number): Promise<SeqsyncError> {
+  const [first, second] = failures;
+  const last = failures[failures.length - 1];
+  if (last.error instanceof SeqsyncError) return last.error;
+  const describe = (error: unknown) => (isConnectTimeout(error)
+    ? `timeout expired (the server did not complete the connection within ${timeoutMs / 1000} s)`
+    : describeTlsFailure(error, target, plan));
   if (second === undefined) {
-    const tls = describeTlsFailure(first.error, target, plan);
-    if (tls === null) return translatePostgresConnectError(first.error, url);
+    const reason = describe(first.error);
+    if (reason === null) return translatePostgresConnectError(first.error, url);
     // An SSLRequest answered by no PostgreSQL: what answers there, when it is MySQL/MariaDB, is the better news.
     const probed = first.error instanceof TlsNegotiationError && first.error.reason === 'bad-reply'
       ? await translatePostgresConnectError(first.error, url) : null;
     return probed?.code === 'INVALID_URL' ? probed
-      : new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label}: ${tls}`, { cause: first.error });
+      : new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label}: ${reason}`, { cause: first.error });
   }
   const reason = (failure: ConnectFailure) => `${failure.encryption === 'tls' ? 'with' : 'without'} SSL, `
-    + (describeTlsFailure(failure.error, target, plan) ?? withHint((failure.error ?? {}) as DriverError));
+    + (describe(failure.error) ?? withHint((failure.error ?? {}) as DriverError));
   return new SeqsyncError('CONNECTION_FAILED', `cannot connect to PostgreSQL at ${target.label} (${plan.source}): `
     + `${reason(first)}; then ${reason(second)}`, { cause: second.error });
+}
+
+/**
+ * The connect timeout ran out: seqsync's own during the TLS negotiation, or pg's during the start-up (`timeout
+ * expired`, an error of the socket, so without the severity a server's error has). Silence for that long is no
+ * MySQL/MariaDB either, which greets at once: there is nothing for the wire probe to learn.
+ */
+export function isConnectTimeout(error: unknown): boolean {
+  if (error instanceof TlsNegotiationError) return error.reason === 'timeout';
+  const { message, severity } = (error ?? {}) as DriverError;
+  return severity === undefined && /timeout/i.test(message ?? '');
 }
 
 /**
@@ -91,8 +103,9 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
   if (code === '42501') return new SeqsyncError('PERMISSION_DENIED', `permission denied: ${message}${rolledBack}`, options);
   if (code === '55P03') return new SeqsyncError('LOCK_TIMEOUT', `${message}${rolledBack}`, options);
   if (code === '40P01') {
-    return new SeqsyncError('DEADLOCK',
-      `${message}: a transaction of another session needed a table seqsync had locked${rolledBack}; run realign again`, options);
+    // Without the server's hint ("See server log for query details."): this message says what happened, and the remedy.
+    return new SeqsyncError('DEADLOCK', `${driverError.message ?? String(error)}: a transaction of another session needed a table `
+      + `seqsync had locked${rolledBack}; run realign again`, options);
   }
   if (code === '08P01' && STATEMENT_POOLING.test(message)) {
     return new SeqsyncError('UNSUPPORTED_DATABASE',
@@ -162,7 +175,8 @@ function describeTlsFailure(error: unknown, target: PostgresTarget, plan: SslPla
   if (error.reason === 'refused') {
     return plan.mode === 'allow' ? 'the server does not support SSL' : `the server does not support SSL, but ${plan.source} requires it`;
   }
-  if (error.reason === 'bad-reply') return error.message;
+  if (error.reason === 'bad-reply' || error.reason === 'timeout') return error.message;
+  if (error.reason === 'error-reply') return `${error.message} (PostgreSQL does when it cannot start a process for the connection)`;
   const cause = (error.cause ?? {}) as { code?: string; message?: string; cert?: { subjectaltname?: string; subject?: { CN?: string } } };
   const code = cause.code ?? '';
   const { root } = error.settings;

@@ -2,16 +2,21 @@ import type { TlsSettings } from './libpq-ssl';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 
-/** PostgreSQL's SSLRequest: length 8, code 80877103. The server answers with one byte, `S` or `N`. */
+/**
+ * PostgreSQL's SSLRequest: length 8, code 80877103. The server answers with one byte, `S` or `N`, or with an
+ * ErrorResponse when it cannot start a backend for the connection.
+ */
 const SSL_REQUEST = Buffer.from([0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f]);
 
 /**
  * Why a TLS attempt ended before PostgreSQL's protocol began, for postgres-errors.ts to say: the server answered the
- * SSLRequest with `N` (`refused`), with something that is not PostgreSQL's answer (`bad-reply`), or the TLS handshake
- * failed (`handshake`; `cause` is node:tls' error, whose `code` says why, e.g. DEPTH_ZERO_SELF_SIGNED_CERT).
+ * SSLRequest with `N` (`refused`), with an ErrorResponse (`error-reply`: a postmaster that could not start a backend),
+ * with something that is not PostgreSQL's answer or a close (`bad-reply`), not within the connect timeout (`timeout`),
+ * or the TLS handshake failed (`handshake`; `cause` is node:tls' error, whose `code` says why, e.g.
+ * DEPTH_ZERO_SELF_SIGNED_CERT). Only `handshake` lets `prefer` try again in plain text, as libpq's fe-connect.c does.
  */
 export class TlsNegotiationError extends Error {
-  constructor(readonly reason: 'refused' | 'bad-reply' | 'handshake', message: string,
+  constructor(readonly reason: 'refused' | 'error-reply' | 'bad-reply' | 'timeout' | 'handshake', message: string,
     /** What the handshake verified against. */
     readonly settings: TlsSettings, options: { cause?: unknown } = {}) {
     super(message, options);
@@ -43,7 +48,7 @@ export function negotiateTls(host: string, port: number, tls: TlsSettings, optio
       raw.destroy();
       reject(error);
     };
-    const timer = setTimeout(() => fail(new Error('timeout expired')), options.timeoutMs);
+    const timer = setTimeout(() => fail(new TlsNegotiationError('timeout', 'timeout expired', tls)), options.timeoutMs);
     const succeed = (socket: Socket, encrypted: boolean) => {
       clearTimeout(timer);
       // pg listens for errors on the socket it is handed only once it starts; until then one must not crash the process.
@@ -75,6 +80,10 @@ export function negotiateTls(host: string, port: number, tls: TlsSettings, optio
         if (reply.length === 1 && reply[0] === 0x4e) {
           if (options.plainOnRefusal) return succeed(raw, false);
           return fail(new TlsNegotiationError('refused', 'the server does not support SSL', tls));
+        }
+        // Its text is not passed on: nothing has authenticated the server yet (libpq discards it too, CVE-2024-10977).
+        if (reply[0] === 0x45) {
+          return fail(new TlsNegotiationError('error-reply', 'the server sent an error response during SSL exchange', tls));
         }
         fail(new TlsNegotiationError('bad-reply', 'the server did not answer the SSLRequest as PostgreSQL does', tls));
       });
