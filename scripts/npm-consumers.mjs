@@ -7,7 +7,8 @@
 //   node scripts/npm-consumers.mjs [project ...]     (after `pnpm build`; `pnpm test:consumers` does both)
 //
 // Projects are the folders of scripts/npm-consumers/projects; each package.json names the seqsync packages it
-// installs in "seqsyncPackages". The files of scripts/npm-consumers/shared are copied into every project.
+// installs in "seqsyncPackages". The files of scripts/npm-consumers/shared are copied into every project (its src/app.ts
+// is the TypeScript projects' app).
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,8 +77,9 @@ function packAll() {
 
 async function runProject(name) {
   const dir = join(work, name);
-  cpSync(join(here, 'projects', name), dir, { recursive: true });
+  // The shared files first, so a project's own file of the same name (prisma-6's src/app.ts) wins.
   cpSync(join(here, 'shared'), dir, { recursive: true });
+  cpSync(join(here, 'projects', name), dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const wantedPackages = manifest.seqsyncPackages ?? [];
   const missing = wantedPackages.filter((p) => packed[p] === undefined);

@@ -1,4 +1,6 @@
-// Typed use of the public API (a type error fails `tsc`), then the shared run of check → realign → check.
+// The TypeScript projects' app (copied into every project as src/app.ts; only those with a tsconfig compile it), the
+// same source under each module resolution: typed use of the public API (a type error fails `tsc`), then the shared
+// run of check → realign → check.
 // An async main rather than top-level await: esbuild's CommonJS output has no top-level await.
 import * as seqsync from '@seqsync/core';
 import type { Report, SequenceReport } from '@seqsync/core';
