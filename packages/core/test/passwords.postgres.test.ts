@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { startSslServer, type SslServer } from '../../../test-support/ssl-server';
-import { installCoreFromSource, runNode, type InstalledCore } from './support/installed-core';
+import { CHECK_EACH_URL, installCoreFromSource, runNode, type InstalledCore } from './support/installed-core';
 
 /** A password with the characters URLs and the password file escape. */
 const PASSWORD = 'p@ss:w/rd%';
@@ -40,13 +40,7 @@ describe('passwords on a connection seqsync opened', () => {
     }
     project = await installCoreFromSource('passwords');
     project.linkRealPg();
-    project.write('modes.js', `const { check } = require('@seqsync/core');
-(async () => {
-  for (const url of JSON.parse(process.argv[2])) {
-    await check(url).then(() => console.log('connected'), (error) => console.log(\`\${error.code}: \${error.message}\`));
-  }
-})();
-`);
+    project.write('modes.js', CHECK_EACH_URL);
   });
   afterAll(async () => {
     project?.remove();

@@ -3,7 +3,7 @@ import { check, parseUrl, SeqsyncError } from '../src';
 import { connectPostgres } from '../src/dialects/postgres/postgres-connect';
 import { PLAIN_ONLY, SSL_ONLY, startSslServer, type SslServer } from '../../../test-support/ssl-server';
 import { serverUrl } from '../../../test-support/test-database';
-import { installCoreFromSource, runNode, type InstalledCore } from './support/installed-core';
+import { CHECK_EACH_URL, installCoreFromSource, runNode, type InstalledCore } from './support/installed-core';
 
 /** Whether the session seqsync opened for `url` is encrypted, as the server sees it. */
 async function encrypted(url: string): Promise<boolean> {
@@ -189,13 +189,7 @@ describe('sslmode in postgres:// URLs', () => {
     beforeAll(async () => {
       project = await installCoreFromSource('sslmode');
       project.linkRealPg();
-      project.write('modes.js', `const { check } = require('@seqsync/core');
-(async () => {
-  for (const url of JSON.parse(process.argv[2])) {
-    await check(url).then(() => console.log('connected'), (error) => console.log(\`\${error.code}: \${error.message}\`));
-  }
-})();
-`);
+      project.write('modes.js', CHECK_EACH_URL);
     });
     afterAll(() => project?.remove());
 

@@ -16,6 +16,18 @@ export interface InstalledCore {
 }
 
 /**
+ * A script for an installed project: `node <it> '<JSON list of URLs>'` runs check on each URL and prints one line per
+ * URL, `connected` or `CODE: message`, so a test sees every outcome and whatever else the process printed.
+ */
+export const CHECK_EACH_URL = `const { check } = require('@seqsync/core');
+(async () => {
+  for (const url of JSON.parse(process.argv[2])) {
+    await check(url).then(() => console.log('connected'), (error) => console.log(\`\${error.code}: \${error.message}\`));
+  }
+})();
+`;
+
+/**
  * Builds core with its package build (tsup.config.ts, loaded by tsup as `pnpm build` loads it: both formats, the
  * module URL drivers resolve from) minus declarations and source maps, into a fresh project in the OS temp
  * directory — outside this repository, so the only drivers it can load are the ones a test puts in its
