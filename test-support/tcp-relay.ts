@@ -1,4 +1,4 @@
-import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
+import { createServer, connect as connectTcp, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** A TCP relay in front of a real server that can go silent, as a server behind a broken network does. */
 export interface TcpRelay {
@@ -29,13 +29,24 @@ export async function startTcpRelay(target: string): Promise<TcpRelay> {
     client.on('data', (chunk) => { if (!frozen) backend.write(chunk); });
     backend.on('data', (chunk) => { if (!frozen) client.write(chunk); });
   });
+  return { ...await listenInFrontOf(target, server, open), freeze: () => { frozen = true; } };
+}
+
+/**
+ * Puts `server`, a relay to `target`, on a free port of 127.0.0.1: `url` is `target` with its host and port replaced
+ * by the relay's; `close` stops it and ends the connections in `open` (the set the relay keeps up to date).
+ */
+export async function listenInFrontOf(
+  target: string,
+  server: Server,
+  open: ReadonlySet<Socket>,
+): Promise<{ readonly url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = new URL(target);
   url.hostname = '127.0.0.1';
   url.port = String((server.address() as AddressInfo).port);
   return {
     url: url.href,
-    freeze: () => { frozen = true; },
     close: async () => {
       for (const socket of open) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

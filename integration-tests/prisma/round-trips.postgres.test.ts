@@ -1,12 +1,12 @@
+import type { PostgresWireRelay } from '../../test-support/postgres-wire-relay';
 import type { TestDatabase } from '../../test-support/test-database';
 import type { PrismaProject, TestPrismaClient } from './support/prisma-project';
-import type { WireCounter } from './support/wire-counter';
 import type { PrismaSchemaMetadata, SequencesReport } from '@seqsync/prisma';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { checkSequences, realignSequences, realignSequencesExtension } from '@seqsync/prisma';
+import { startPostgresWireRelay } from '../../test-support/postgres-wire-relay';
 import { createTestDatabase } from '../../test-support/test-database';
 import { applyMigrations, preparePrismaProject, resetTables } from './support/prisma-project';
-import { startWireCounter } from './support/wire-counter';
 import { seedExplicitIds } from './project/seed-data';
 
 /** The one read a real run makes under its locks (MAX/MIN and each sequence's position); a dry run lists it too. */
@@ -28,7 +28,7 @@ const LOCKED_READ = /pg_catalog\.query_to_xml\(/;
 describe('round trips and statements through a Prisma client on PostgreSQL', () => {
   let db: TestDatabase;
   let project: PrismaProject;
-  let wire: WireCounter;
+  let wire: PostgresWireRelay;
   let prisma: TestPrismaClient;
   let metadata: PrismaSchemaMetadata;
   const queries: string[] = [];
@@ -37,7 +37,7 @@ describe('round trips and statements through a Prisma client on PostgreSQL', () 
     db = await createTestDatabase('prisma_round_trips');
     project = await preparePrismaProject('round-trips', db);
     await applyMigrations(db);
-    wire = await startWireCounter(db.url);
+    wire = await startPostgresWireRelay(db.url);
     const PrismaClient = project.PrismaClient();
     prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: wire.url }), log: [{ emit: 'event', level: 'query' }] });
     prisma.$on('query', (event) => queries.push(event.query));
@@ -59,9 +59,9 @@ describe('round trips and statements through a Prisma client on PostgreSQL', () 
 
   /** The run's report, and its round trips as reported and as counted on the wire. */
   async function measure(run: () => Promise<SequencesReport>): Promise<{ report: SequencesReport; reported: number; wire: number }> {
-    const before = wire.count();
+    const before = wire.exchanges();
     const report = await run();
-    return { report, reported: report.roundTrips, wire: wire.count() - before };
+    return { report, reported: report.roundTrips, wire: wire.exchanges() - before };
   }
 
   const counts = ({ reported, wire: onWire }: { reported: number; wire: number }) => ({ reported, wire: onWire });
@@ -99,17 +99,17 @@ describe('round trips and statements through a Prisma client on PostgreSQL', () 
       const extended = prisma.$extends(realignSequencesExtension({ metadata, onReport: (report) => reports.push(report) }));
       await resetTables(db);
 
-      const before = wire.count();
+      const before = wire.exchanges();
       await extended.user.createMany({ data: [{ id: 1, email: 'one@example.com' }] });
 
-      expect({ reported: reports.map((r) => r.roundTrips), wire: wire.count() - before }).toEqual({ reported: [8], wire: 11 });
+      expect({ reported: reports.map((r) => r.roundTrips), wire: wire.exchanges() - before }).toEqual({ reported: [8], wire: 11 });
     });
 
   test('the seqsync-prisma step, on a pg connection of its own that takes scripts: check 3, dry run 3, realign 4', async () => {
     const step = async (...args: string[]) => {
-      const before = wire.count();
+      const before = wire.exchanges();
       const result = await project.bin('seqsync-prisma', [...args, '--json', '--metadata', 'generated/seqsync', '--url', wire.url]);
-      return { reported: (JSON.parse(result.stdout) as { roundTrips: number }).roundTrips, wire: wire.count() - before };
+      return { reported: (JSON.parse(result.stdout) as { roundTrips: number }).roundTrips, wire: wire.exchanges() - before };
     };
 
     expect(await step('check')).toEqual({ reported: 3, wire: 3 });

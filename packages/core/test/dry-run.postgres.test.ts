@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { fromPgClient, realign, type Options, type Queryable, type Report } from '../src';
 import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
-import { recording, startQueryRecorder, type QueryRecorder } from './support/sent-statements';
+import { startPostgresWireRelay, type PostgresWireRelay } from '../../../test-support/postgres-wire-relay';
+import { recording } from './support/sent-statements';
 
 /**
  * Three tables in two batches (batchSize 2): `apart` (empty) and `behind` (explicit ids past its sequence) share the
@@ -46,11 +47,11 @@ async function expectOutcome(db: TestDatabase, dry: Report, real: Report): Promi
 
 describe('a dry run lists exactly the statements the real run then sends, on PostgreSQL', () => {
   let db: TestDatabase;
-  let wire: QueryRecorder;
+  let wire: PostgresWireRelay;
   let client: Client;
   beforeAll(async () => {
     db = await createTestDatabase('dry_run');
-    wire = await startQueryRecorder(db.url);
+    wire = await startPostgresWireRelay(db.url);
     client = new Client({ connectionString: db.url });
     await client.connect();
   });
@@ -65,9 +66,9 @@ describe('a dry run lists exactly the statements the real run then sends, on Pos
     + 'carrying the dry run\'s statements', async () => {
     const dry = await realign(wire.url, { ...OPTIONS, dryRun: true });
     expect(await nextValue(db, 'behind_id_seq')).toBe(1n);
-    wire.take();
+    wire.takeSent();
     const real = await realign(wire.url, OPTIONS);
-    const sent = wire.take();
+    const sent = wire.takeSent();
 
     await expectOutcome(db, dry, real);
     const opening = ['BEGIN', 'SET LOCAL lock_timeout', 'SET LOCAL search_path', 'SET LOCAL row_security', 'budget'];

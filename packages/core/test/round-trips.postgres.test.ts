@@ -1,6 +1,6 @@
-import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { Client, Pool } from 'pg';
 import { check, realign, type Queryable } from '../src';
+import { startPostgresWireRelay, type PostgresWireRelay } from '../../../test-support/postgres-wire-relay';
 import { createTestDatabase, type TestDatabase } from '../../../test-support/test-database';
 
 /**
@@ -9,69 +9,6 @@ import { createTestDatabase, type TestDatabase } from '../../../test-support/tes
  * script carries. batching.postgres.test.ts pins check = 2 and realign = 3 from the report; this suite pins
  * that the report tells the truth, and that no connection style grows with the table count (issue 7).
  */
-interface WireCounter {
-  readonly url: string;
-  /** Round trips of the connections closed since the last call, without each connection's startup; waits for one to close. */
-  take(): Promise<number>;
-  /** Forgets what was counted so far. */
-  reset(): void;
-  close(): Promise<void>;
-}
-
-async function wireCounter(target: string): Promise<WireCounter> {
-  const upstream = new URL(target);
-  const finished: number[] = [];
-  const open = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const backend = connectTcp(Number(upstream.port || 5432), upstream.hostname);
-    let readyForQuery = 0;
-    let pending: Buffer = Buffer.alloc(0);
-    open.add(client).add(backend);
-    client.on('data', (chunk) => backend.write(chunk));
-    backend.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      let offset = 0;
-      while (pending.length - offset >= 5 && pending.length - offset >= 1 + pending.readInt32BE(offset + 1)) {
-        if (pending[offset] === 0x5a) readyForQuery += 1;
-        offset += 1 + pending.readInt32BE(offset + 1);
-      }
-      pending = pending.subarray(offset);
-      client.write(chunk);
-    });
-    let done = false;
-    const end = (): void => {
-      if (done) return;
-      done = true;
-      finished.push(readyForQuery - 1);
-      client.destroy();
-      backend.destroy();
-      open.delete(client);
-      open.delete(backend);
-    };
-    for (const socket of [client, backend]) {
-      socket.on('close', end);
-      socket.on('error', end);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const relayed = new URL(target);
-  relayed.hostname = '127.0.0.1';
-  relayed.port = String((server.address() as { port: number }).port);
-  return {
-    url: relayed.href,
-    async take() {
-      // The relay sees the close a moment after the client ends.
-      for (let waited = 0; finished.length === 0 && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
-      return finished.splice(0).reduce((a, b) => a + b, 0);
-    },
-    reset: () => { finished.length = 0; },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of open) socket.destroy();
-      server.close(() => resolve());
-    }),
-  };
-}
-
 /** Tables from..to-1 of the mix issue 7 asks for: serial, integer and bigint identity, pairs sharing one sequence. */
 async function driftedMix(db: TestDatabase, from: number, to: number, schema = 'public'): Promise<void> {
   await db.sql(`SET search_path = ${schema}; DO $$ BEGIN FOR i IN ${from}..${to - 1} LOOP
@@ -95,10 +32,10 @@ async function driftAgain(db: TestDatabase): Promise<void> {
 
 describe('round trips on the wire, PostgreSQL', () => {
   let db: TestDatabase;
-  let wire: WireCounter;
+  let wire: PostgresWireRelay;
   beforeAll(async () => {
     db = await createTestDatabase('round_trips');
-    wire = await wireCounter(db.url);
+    wire = await startPostgresWireRelay(db.url);
   });
   afterAll(async () => {
     await wire.close();
@@ -111,14 +48,14 @@ describe('round trips on the wire, PostgreSQL', () => {
   ): Promise<{ reported: number; wire: number; batches: number }> {
     const client = new Client({ connectionString: wire.url });
     await client.connect();
-    wire.reset();
+    const before = wire.exchanges();
     let report: { roundTrips: number; batches: number };
     try {
       report = await run(client);
     } finally {
       await client.end();
     }
-    return { reported: report.roundTrips, wire: await wire.take(), batches: report.batches };
+    return { reported: report.roundTrips, wire: wire.exchanges() - before, batches: report.batches };
   }
 
   it('check takes 2 and realign 3 round trips on the wire for 10 tables and for 1,000 of every sequence kind', async () => {
@@ -143,6 +80,7 @@ describe('round trips on the wire, PostgreSQL', () => {
     const counts: Record<string, number[]> = { pool: [], statementAtATime: [], callerTransaction: [] };
     for (const schemas of [['few'], ['many']]) {
       await driftAgain(db);
+      const before = wire.exchanges();
       const pool = new Pool({ connectionString: wire.url, max: 2 });
       let pooled: { roundTrips: number };
       try {
@@ -150,7 +88,7 @@ describe('round trips on the wire, PostgreSQL', () => {
       } finally {
         await pool.end();
       }
-      expect(await wire.take()).toBe(pooled.roundTrips);
+      expect(wire.exchanges() - before).toBe(pooled.roundTrips);
       counts.pool.push(pooled.roundTrips);
       await driftAgain(db);
       const oneAtATime = await onTheWire((client) => realign(statementAtATime(client), { schemas }));
