@@ -60,7 +60,9 @@ export class EmbeddedServer {
   /** Starts the server and waits (bounded) until it accepts connections; after a crash this includes recovery. */
   async start(): Promise<void> {
     const child = spawn(join(this.binDir, 'postgres'), ['-D', this.dataDir, '-p', String(this.port),
-      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+      // A socket in /tmp, one of the directories libpq (and seqsync) look in when a URL names no host, so the socket-URL
+      // tests run on every version too; the port in the socket's name keeps servers apart.
+      '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=/tmp', '-c', 'fsync=off'],
     { ...this.owner, stdio: 'ignore', env: { LC_ALL: 'C' } });
     this.server = child;
     let exited = false;

@@ -6,7 +6,6 @@ import { createTestDatabase, nextValue, serverUrl, type TestDatabase } from '../
 import { installCoreFromSource, runNode, type InstalledCore } from './support/installed-core';
 
 /** Where the local server (Debian's PostgreSQL) keeps its socket. */
-const SOCKET_DIRECTORY = '/var/run/postgresql';
 
 async function rejection(promise: Promise<unknown>): Promise<SeqsyncError> {
   const error = await promise.then(() => new Error('resolved'), (rejected: unknown) => rejected);
@@ -53,6 +52,11 @@ describe('postgres:// URL and environment conventions', () => {
 
   it('a socket directory as host: postgres://user@/db?host=/var/run/postgresql, and percent-encoded as the host', async () => {
     const { username, port } = new URL(serverUrl());
+    // Where this server puts its socket: /var/run/postgresql for Debian's, /tmp for the embedded ones.
+    const [{ directories }] = await db.sql<{ directories: string }>(
+      "SELECT pg_catalog.current_setting('unix_socket_directories') AS directories");
+    const SOCKET_DIRECTORY = directories.split(',')[0].trim();
+    expect(SOCKET_DIRECTORY).toMatch(/^\//);
     const urls = [
       `postgres://${username}@/${db.name}?host=${SOCKET_DIRECTORY}&port=${port || 5432}`,
       `postgres://${username}@${encodeURIComponent(SOCKET_DIRECTORY)}:${port || 5432}/${db.name}`,
