@@ -169,19 +169,26 @@ describe('lock contention on PostgreSQL', () => {
   });
 
   it('a writer that takes b then a while realign holds a and waits for b: '
-    + 'the deadlock aborts realign (nothing changed), never the writer', async () => {
+    + 'when realign\'s deadlock check finds the cycle, realign is aborted with nothing changed', async () => {
+    // PostgreSQL checks for a deadlock once, deadlock_timeout after a session starts waiting, and aborts the session
+    // that finds the cycle. Which one that is depends on timing: the writer must be waiting before realign's check
+    // runs, which a loaded machine can delay past the default 1 s. realign's sessions get 5 s here (this database
+    // only) and the writer 60 s, so realign's check is the one that finds it.
+    await db.sql(`ALTER DATABASE "${db.name}" SET deadlock_timeout = '5s'`);
+    await blocker.query("SET deadlock_timeout = '60s'");
     await blocker.query('BEGIN; INSERT INTO b VALUES (21)');
     const before = await sequenceSnapshot(db);
     const run = rejection(realign(withApplicationName(db.url, 'seqsync-deadlock'), { lockTimeoutMs: 30_000 }));
     await waitForLockWait(db, 'seqsync-deadlock');
-    // realign has locked a and waits for b; the writer now needs a. realign waited first, so its deadlock
-    // check (after deadlock_timeout) finds the cycle first and PostgreSQL aborts realign's transaction.
+    // realign has locked a and waits for b; the writer now needs a.
     await blocker.query('INSERT INTO a VALUES (11)');
     const error = await run;
     expect(error.code).toBe('DEADLOCK');
     expect(error.message).toMatch(new RegExp('^deadlock detected: a transaction of another session needed a table seqsync had locked; '
       + 'the failing batch was rolled back, nothing in it was changed; run realign again$'));
     await blocker.query('COMMIT');
+    await blocker.query('RESET deadlock_timeout');
+    await db.sql(`ALTER DATABASE "${db.name}" RESET deadlock_timeout`);
     expect(await sequenceSnapshot(db)).toEqual(before);
     expect((await realign(db.url)).sequences.map((s) => s.nextValueAfter)).toEqual([12n, 22n]);
   });
