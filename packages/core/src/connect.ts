@@ -1,8 +1,7 @@
 import type { Dialect, OpenDatabase } from './dialect';
 import type { Options, Queryable } from './types';
 import { SeqsyncError } from './errors';
-import { adaptDriverObject, dialectNameForUrl, dialectOf, loadDialect } from './dialects';
-import { hostlessPostgresUrl, urlSchema } from './dialects/postgres/postgres-url';
+import { adaptDriverObject, dialectNameForUrl, dialectOf, loadDialect, parseUnusualUrl, urlSchemaOf } from './dialects';
 
 /**
  * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a mysql2
@@ -47,7 +46,7 @@ export async function resolveDatabase(db: Database, wrap: (queryable: Queryable)
  * WHATWG parsing resolves `file:./dev.db` against the root, while the non-special `sqlite:` scheme keeps
  * a relative path as written (Prisma's `file:./dev.db` means relative to the working directory). libpq's
  * `postgres://user@/db?host=/var/run/postgresql`, which WHATWG refuses (credentials without a host), is read as libpq
- * reads it (see hostlessPostgresUrl).
+ * reads it (see the dialects' parseUnusualUrl).
  */
 export function parseUrl(text: string): URL {
   const source = /^file:(?!\/\/)/i.test(text) ? `sqlite:${text.slice('file:'.length)}` : text;
@@ -55,7 +54,7 @@ export function parseUrl(text: string): URL {
   try {
     url = new URL(source);
   } catch {
-    url = hostlessPostgresUrl(source);
+    url = parseUnusualUrl(source);
   }
   if (url === null) {
     throw new SeqsyncError('INVALID_URL',
@@ -73,9 +72,9 @@ export function redactUrl(text: string): string {
 }
 
 /**
- * The options a run takes from its URL: a postgres:// URL's `?schema=` (Prisma's DATABASE_URL names the one schema its
- * client uses) scopes a run given no `schemas` to that schema. Given both, they must agree: a run never silently
- * widens, or narrows, what the caller asked for.
+ * The options a run takes from its URL: the schema it names (a postgres:// URL's `?schema=`: Prisma's DATABASE_URL
+ * names the one schema its client uses) scopes a run given no `schemas` to that schema. Given both, they must agree:
+ * a run never silently widens, or narrows, what the caller asked for.
  *
  * @throws SeqsyncError `INVALID_OPTION` naming both when `schemas` is not that one schema; `INVALID_URL` for a bad `?schema=`.
  */
@@ -84,12 +83,11 @@ export function withUrlScope(db: Database, options: Options): Options {
   let url: URL;
   try {
     url = parseUrl(db);
-    if (dialectNameForUrl(url) !== 'postgres') return options;
   } catch {
     // The URL's own fault is reported where it is opened, after the options were checked, as before.
     return options;
   }
-  const schema = urlSchema(url);
+  const schema = urlSchemaOf(url);
   if (schema === null) return options;
   if (options.schemas === undefined) return { ...options, schemas: [schema] };
   if (Array.isArray(options.schemas) && options.schemas.length > 0 && options.schemas.every((name) => name === schema)) return options;

@@ -3,6 +3,7 @@ import type { Queryable } from '../types';
 import { SeqsyncError } from '../errors';
 import { fromPgClient, fromPgPool, isPgClient, isPgPool } from './postgres/pg-adapter';
 import { fromPGlite, isPGlite } from './postgres/pglite-adapter';
+import { hostlessPostgresUrl, urlSchema } from './postgres/postgres-url';
 import { adaptMysql2Connection, fromMysql2Pool, mysql2Target } from './mysql/mysql2-adapter';
 import { fromBetterSqlite3, isBetterSqlite3 } from './sqlite/better-sqlite3-adapter';
 
@@ -41,6 +42,10 @@ interface Entry {
    * wrapper's closing COMMIT with none open (SQLite); null where that COMMIT is harmless.
    */
   readonly reopenAfterCommit: string | null;
+  /** A URL the database's own clients accept but WHATWG parsing refuses (libpq's hostless `postgres://user@/db`). */
+  readonly parseUnusualUrl?: (text: string) => URL | null;
+  /** The one schema a URL of this dialect names as a run's scope (Prisma's `?schema=` on PostgreSQL), or null. */
+  readonly urlSchema?: (url: URL) => string | null;
 }
 
 const entries: Readonly<Record<DialectName, Entry>> = {
@@ -52,6 +57,8 @@ const entries: Readonly<Record<DialectName, Entry>> = {
     searchPathSchemas: true,
     beginsOwnTransaction: false,
     reopenAfterCommit: null,
+    parseUnusualUrl: hostlessPostgresUrl,
+    urlSchema,
   },
   mysql: {
     label: 'MySQL',
@@ -146,6 +153,21 @@ export function dialectNameForUrl(url: URL): DialectName {
   throw new SeqsyncError('UNSUPPORTED_DATABASE',
     `unsupported database ${JSON.stringify(url.protocol)}: `
     + `expected a ${schemes.slice(0, -1).join(', ')} or ${schemes[schemes.length - 1]} URL`);
+}
+
+/** A URL WHATWG parsing refuses that one dialect's clients accept, read as they read it; null when none does. */
+export function parseUnusualUrl(text: string): URL | null {
+  for (const entry of Object.values(entries)) {
+    const url = entry.parseUnusualUrl?.(text) ?? null;
+    if (url !== null) return url;
+  }
+  return null;
+}
+
+/** The schema a URL names as its run's scope, or null (a URL of an unknown scheme names none). */
+export function urlSchemaOf(url: URL): string | null {
+  const entry = Object.values(entries).find((candidate) => candidate.schemes.includes(url.protocol));
+  return entry?.urlSchema?.(url) ?? null;
 }
 
 export function loadDialect(name: DialectName): Promise<Dialect> {
