@@ -33,7 +33,9 @@ const INSERTS: readonly [string, string][] = [
 /**
  * Both drivers are optional peer dependencies of @seqsync/cli, so an npm user of the CLI never installs PGlite's
  * 27 MB for a demo they do not run: each is loaded when used, and a missing one is named with what to install.
- * One that is installed but fails to load keeps its own error (installing it again would not help).
+ * One that is installed but fails to load keeps its own error (installing it again would not help). Not core's
+ * loadOptionalDriver: that resolves from @seqsync/core's folder, where a strict layout (pnpm) has no PGlite, which is a
+ * peer of this package, not of core.
  */
 async function loadDriver<T>(moduleName: string, what: string, load: () => Promise<T>): Promise<T> {
   try {
