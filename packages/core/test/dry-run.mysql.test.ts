@@ -70,6 +70,17 @@ describe('a dry run lists exactly the statements the real run then sends, on Mar
   }
   const actions = (report: Report) => report.sequences.map((s) => [s.sequence, s.action, s.nextValueAfter]);
 
+  /** After the version question, the real run sent exactly what the dry run listed: two scripts per batch, or each alone. */
+  function expectSentAsListed(sent: readonly string[], real: Report, dry: Report, scripted: boolean): void {
+    expect(real.statements).toEqual(dry.statements);
+    if (scripted) {
+      expect(sent).toHaveLength(1 + 2 * 2);
+      expect(sent.slice(1).join(';\n')).toBe(dry.statements.join(';\n'));
+    } else {
+      expect(sent.slice(1)).toEqual(dry.statements);
+    }
+  }
+
   it.each([
     ['with scripts (as seqsync\'s own URL connection): two scripts per batch', true],
     ['without scripts (as knex and TypeORM): one statement per call', false],
@@ -83,13 +94,7 @@ describe('a dry run lists exactly the statements the real run then sends, on Mar
       ...OPENING, 'COMMIT', 'lock waits put back',
       ...OPENING, 'SETVAL', 'COMMIT', 'lock waits put back', 'SETVAL answers',
     ]);
-    expect(real.statements).toEqual(dry.statements);
-    if (scripted) {
-      expect(sent).toHaveLength(1 + 2 * 2);
-      expect(sent.slice(1).join(';\n')).toBe(dry.statements.join(';\n'));
-    } else {
-      expect(sent.slice(1)).toEqual(dry.statements);
-    }
+    expectSentAsListed(sent, real, dry, scripted);
   });
 
   it.each([
@@ -105,13 +110,7 @@ describe('a dry run lists exactly the statements the real run then sends, on Mar
       ...OPENING, 'COMMIT', ...(scripted ? ['ALTER SEQUENCE', 'ALTER TABLE'] : ['BEGIN NOT ATOMIC']), 'lock waits put back',
       ...OPENING, 'SETVAL', 'COMMIT', 'lock waits put back', 'SETVAL answers',
     ]);
-    expect(real.statements).toEqual(dry.statements);
-    if (scripted) {
-      expect(sent).toHaveLength(1 + 2 * 2);
-      expect(sent.slice(1).join(';\n')).toBe(dry.statements.join(';\n'));
-    } else {
-      expect(sent.slice(1)).toEqual(dry.statements);
-    }
+    expectSentAsListed(sent, real, dry, scripted);
   });
 
   it('advance inside a transaction the caller owns, without scripts: no START TRANSACTION or COMMIT, exactly the dry run\'s statements',
