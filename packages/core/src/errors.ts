@@ -26,6 +26,11 @@ export type ErrorCode =
    * lock), or check of an UNLOGGED table or sequence, which a standby has no contents for.
    */
   | 'HOT_STANDBY'
+  /**
+   * A cutover (`from`) cannot be matched or met: a source table name found in two target schemas (or two source
+   * schemas), or a source position past what the target counter's range can take. Refused before anything is written.
+   */
+  | 'CUTOVER_MISMATCH'
   | 'QUERY_FAILED';
 
 /**

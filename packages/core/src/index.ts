@@ -1,7 +1,8 @@
 export { realign, check } from './engine';
 export type { Database } from './connect';
 export { parseUrl, redactUrl } from './connect';
-export type { Queryable, Options, Mode, Report, ReportJson, JsonOf, SequenceReport, SequenceUse, Action, TableName } from './types';
+export type { Queryable, Options, Mode, Report, ReportJson, JsonOf, SequenceReport, SequenceUse, Action, TableName,
+  CutoverEvidence, CutoverSummary } from './types';
 export { EXHAUSTION_WARNING_PERCENT, movesSequence, withJson } from './types';
 export { SeqsyncError, isSeqsyncError, driverError } from './errors';
 export type { ErrorCode } from './errors';

@@ -69,6 +69,19 @@ export interface Options {
    * in the message.
    */
   signal?: AbortSignal;
+  /**
+   * Cutover: another database (a URL or a connection, as the target takes) whose counters the target must not fall
+   * behind — the publisher of a logical replication, the MySQL or SQLite database a migration copied from. It is only
+   * read (never written, never `nextval`): each target counter is matched to the source counter feeding the same
+   * schema, table and column (by table and column when either side has no schemas), and its next value becomes at
+   * least the source's next value plus `margin` steps. See the README's "Cutover".
+   */
+  from?: string | Queryable | object;
+  /**
+   * Steps of each sequence's own increment to leave free: past the source's next value with `from` (for writes the
+   * old primary still takes during the cutover), past the data without it. A whole number ≥ 0; default 0.
+   */
+  margin?: number;
 }
 
 /** One column a sequence feeds. */
@@ -114,7 +127,10 @@ export interface SequenceReport {
   /** The value the next insert gets, before and after this run (a read-only run: after the realign it plans). */
   readonly nextValueBefore: bigint;
   readonly nextValueAfter: bigint;
-  /** Whether the next ordinary insert would collide with existing data before this run. */
+  /**
+   * Whether the next ordinary insert would collide with existing data before this run — or, with `from` or `margin`,
+   * get a value before the one required ({@link CutoverEvidence.requiredNextValue}).
+   */
   readonly behind: boolean;
   readonly action: Action;
   readonly reason: string;
@@ -122,6 +138,35 @@ export interface SequenceReport {
   readonly exhaustionPercent: number;
   /** True at or above {@link EXHAUSTION_WARNING_PERCENT}. */
   readonly exhaustionWarning: boolean;
+  /** Present when the run had `from` or a `margin`: what besides the data the value was decided by. */
+  readonly cutover?: CutoverEvidence;
+}
+
+/** For one target counter of a run with `from` or `margin`: the evidence its next value was decided on. */
+export interface CutoverEvidence {
+  /** The source counter matched, `schema.name` as the source reports it; null without `from` or without a match. */
+  readonly sourceCounter: string | null;
+  /** The value the source would hand out next (further, if the source's own data is past it); null when unmatched. */
+  readonly sourceNextValue: bigint | null;
+  /** The steps asked for (`margin`). */
+  readonly margin: number;
+  /** The value the next insert must get at least: source next value (without `from`: the first past the data) + margin steps. */
+  readonly requiredNextValue: bigint | null;
+  /**
+   * What decided `nextValueAfter`: `source` (its position plus the margin), `data` (the target's own keys, plus the margin
+   * without `from`), or `current` (the counter was already there or beyond, and a counter is not moved back unless reset).
+   */
+  readonly decidedBy: 'source' | 'data' | 'current';
+}
+
+/** What a run with `from` found on both sides beyond the counters it matched. */
+export interface CutoverSummary {
+  /** The source's dialect and location (a URL with its password hidden, or the connection's dialect). */
+  readonly source: string;
+  /** Source columns fed by a counter, `schema.table.column`, that no target counter in scope feeds. */
+  readonly unmatchedSource: readonly string[];
+  /** Target columns, `schema.table.column`, whose counter no source counter feeds: decided by the target alone. */
+  readonly unmatchedTarget: readonly string[];
 }
 
 export interface Report {
@@ -143,6 +188,8 @@ export interface Report {
   readonly roundTrips: number;
   /** Transactions committed (one per batch). */
   readonly batches: number;
+  /** Present when the run had `from`. */
+  readonly cutover?: CutoverSummary;
   /**
    * What `JSON.stringify(report)` writes: the report with every BigInt as its decimal string (JSON has no 64-bit
    * integers), exactly as `seqsync --json` prints it. Not enumerable, so spreading, `Object.keys` and deep equality
