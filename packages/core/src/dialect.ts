@@ -1,7 +1,9 @@
-import type { Mode, Queryable, Report, SequenceReport } from './types';
+import type { CutoverSummary, Mode, Queryable, Report, SequenceReport } from './types';
 import type { QualifiedName } from './table-names';
 import type { SeqsyncError } from './errors';
 import type { DialectName } from './dialects';
+import type { CutoverRule, DecisionRule } from './sequence-decision';
+import type { CounterOutline, SourceRead } from './cutover-match';
 
 /** A connection seqsync opened or adapted, and how to let go of it. */
 export interface OpenDatabase {
@@ -20,10 +22,14 @@ export interface OpenDatabase {
 }
 
 /** A run's options after validation, in the shape dialects take. */
-export interface RunRequest {
+export interface RunRequest extends DecisionRule {
   /** What was asked for: `realign` (its dry run too, which reads only) or `check`. */
   readonly command: 'check' | 'realign';
   readonly mode: Mode;
+  /** `margin`, and once the source is matched (the runner does, before the first batch) each counter's source position. */
+  readonly cutover: CutoverRule | null;
+  /** What a run with `from` read on the source, for the runner to match against the target's catalog; else null. */
+  readonly source: SourceRead | null;
   readonly lockTimeoutMs: number;
   readonly batchSize: number | null;
   readonly schemas: readonly string[] | null;
@@ -38,7 +44,9 @@ export interface RunRequest {
 export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
 
 /** The part of a Report the runner fills in; the engine adds the rest. */
-export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'batches'>;
+export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'batches'> & {
+  readonly cutover?: Omit<CutoverSummary, 'sourceRoundTrips'>;
+};
 
 /** What every dialect's catalog holds besides its counters. */
 export interface DialectCatalog {
@@ -56,6 +64,11 @@ export interface PlannedStep {
   readonly report: SequenceReport;
   /** Warnings about this counter for {@link Report.warnings}; absent when there are none. */
   readonly warnings?: readonly string[];
+  /**
+   * Where a cutover whose source this is must take the counter to stand, when that is past `report.nextValueBefore`:
+   * a MariaDB sequence's values up to its cached block's end may already be handed out.
+   */
+  readonly handedOutBefore?: bigint;
 }
 
 /**
@@ -103,6 +116,13 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
   connect(url: URL): Promise<OpenDatabase>;
   /** Read-only: the counters in scope and what they feed, from the catalog. */
   introspect(db: Queryable, scope: CatalogScope): Promise<Catalog>;
+  /** Pure: each counter's name, columns and, where the catalog knows them, increment and range — what a cutover matches. */
+  outline(catalog: Catalog): readonly CounterOutline[];
+  /**
+   * Read-only, one round trip: what tells this database apart from any other (a server's identity and the database
+   * within it), so a cutover whose source is its own target is refused.
+   */
+  identify(db: Queryable): Promise<string>;
   /** Fails, before anything is read or written, when a privilege the run needs is missing. */
   assertPrivileges(catalog: Catalog, writing: boolean): void;
   /** The counters in batches, one transaction each; how much one may hold is the database's limit to know. */

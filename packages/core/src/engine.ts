@@ -6,6 +6,7 @@ import { countRoundTrips, resolveDatabase, withUrlScope } from './connect';
 import { Interruption } from './interrupt';
 import { toRunRequest } from './options';
 import { runBatches } from './runner';
+import { readSource } from './cutover';
 
 /**
  * Moves every key sequence in scope past the data, so the next ordinary insert cannot collide.
@@ -39,12 +40,22 @@ async function run(db: Database, options: Options, command: RunRequest['command'
   const interruption = new Interruption(request, readOnly);
   const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));
   interruption.watch(opened);
-  const running = runBatches(opened.dialect, opened.queryable, request, readOnly);
+  const sourceTrips = { count: 0 };
+  let running: Promise<Awaited<ReturnType<typeof runBatches>>>;
+  if (options.from === undefined) {
+    running = runBatches(opened.dialect, opened.queryable, request, readOnly);
+  } else {
+    // The source is read in full first: every position is known before the target's first batch, and it is closed by then.
+    running = readSource(options.from, { db, dialect: opened.dialect, queryable: opened.queryable }, request, sourceTrips)
+      .then((source) => runBatches(opened.dialect, opened.queryable, { ...request, source }, readOnly));
+  }
   try {
     // When a cancel cannot reach the server, the statement it was for may never answer: stop waiting on it.
     const result = await Promise.race([running, interruption.abandoned]);
     // withJson: a report holds BigInts, which JSON.stringify refuses without the report's own toJSON.
-    return withJson({ dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...result, roundTrips: counter.count });
+    const { cutover, ...rest } = result;
+    const summary = cutover === undefined ? {} : { cutover: { ...cutover, sourceRoundTrips: sourceTrips.count } };
+    return withJson({ dialect: opened.dialect.name, mode: request.mode, dryRun: readOnly, ...rest, ...summary, roundTrips: counter.count });
   } finally {
     running.catch(() => undefined);
     interruption.dispose();

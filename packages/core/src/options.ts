@@ -25,9 +25,15 @@ export function toRunRequest(options: Options, command: RunRequest['command']): 
   if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize < 1)) {
     throw new SeqsyncError('INVALID_OPTION', `invalid batchSize ${JSON.stringify(batchSize)}: expected a whole number ≥ 1`);
   }
+  const margin = options.margin ?? 0;
+  if (!Number.isSafeInteger(margin) || margin < 0) {
+    throw new SeqsyncError('INVALID_OPTION', `invalid margin ${JSON.stringify(margin)}: expected a whole number of steps ≥ 0`);
+  }
   return {
     command,
     mode,
+    cutover: options.from === undefined && margin === 0 ? null : { margin, sources: null },
+    source: null,
     lockTimeoutMs,
     batchSize,
     schemas: options.schemas === undefined ? null : names('schema', options.schemas),

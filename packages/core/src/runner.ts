@@ -3,6 +3,8 @@ import type { Queryable } from './types';
 import { SeqsyncError } from './errors';
 import { asPlanned } from './sequence-decision';
 import { interruptedError } from './interrupt';
+import { matchSource } from './cutover-match';
+import { dialectTraits } from './dialects';
 
 /**
  * The one batch loop, for every dialect. A batch is one transaction on one connection: seqsync's own
@@ -11,8 +13,10 @@ import { interruptedError } from './interrupt';
  * batches committed, the same way on every database.
  */
 export async function runBatches<Catalog extends DialectCatalog, Counter, Step extends PlannedStep>(
-  dialect: Dialect<Catalog, Counter, Step>, db: Queryable, request: RunRequest, readOnly: boolean,
+  dialect: Dialect<Catalog, Counter, Step>, db: Queryable, asked: RunRequest, readOnly: boolean,
+  observe?: (step: PlannedStep) => void,
 ): Promise<DialectResult> {
+  let request = asked;
   const interrupted = (where: string, committed: number) => interruptedError(request, where, committed, readOnly);
   if (request.signal?.aborted) throw interrupted('before the catalog was read', 0);
   const catalog = await dialect.introspect(db, request).catch((error: unknown) => {
@@ -20,6 +24,10 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
       : dialect.translateError(error, { phase: 'run' });
   });
   dialect.assertPrivileges(catalog, !readOnly);
+  // Matched on the catalog, before the first batch: an ambiguous name or a position the target cannot take changes nothing.
+  const matched = request.source === null ? null : matchSource(request.source, dialect.outline(catalog),
+    dialectTraits(dialect.name).searchPathSchemas, request.cutover?.margin ?? 0);
+  if (matched !== null) request = { ...request, cutover: matched.rule };
   const batches = dialect.batches(catalog, request);
   const statements: string[] = [];
   const steps: Step[] = [];
@@ -34,6 +42,7 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
         return { planned: inspected, preview: dialect.previewStatements(connection, catalog, batch, inspected, request) };
       }, (connection, failure) => explain(dialect, connection, batch, request, failure, null, [index, batches.length], false));
       steps.push(...planned);
+      if (observe !== undefined) planned.forEach(observe);
       statements.push(...preview);
     } else {
       const planned = await inBatch(dialect, db, statements, request,
@@ -49,6 +58,7 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
     warnings: [...(catalog.warnings ?? []), ...steps.flatMap((step) => step.warnings ?? [])],
     statements,
     batches: readOnly ? 0 : batches.length,
+    ...(matched === null ? {} : { cutover: matched.summary }),
   };
 }
 

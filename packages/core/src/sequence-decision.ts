@@ -1,4 +1,4 @@
-import type { Action, Mode, SequenceReport } from './types';
+import type { Action, CutoverEvidence, Mode, SequenceReport } from './types';
 import type { SequenceShape } from './sequence-math';
 import { exhaustionPercent, isBehindData, isForward, nextValueAfterData, nextValueOf, usableBounds } from './sequence-math';
 import { EXHAUSTION_WARNING_PERCENT } from './types';
@@ -17,6 +17,74 @@ export interface CounterState {
    * out, so it cannot collide with one: it earns a warning, never "behind".
    */
   readonly beyondBound?: bigint | null;
+  /** With `from` or `margin`: the value the counter must reach besides the data's (see {@link requirementOf}). */
+  readonly requirement?: Requirement;
+}
+
+/**
+ * What a run with `from` or `margin` asks of one counter besides clearing its data. With `from`, the source's next
+ * value (null when no source counter feeds this one: it is then decided by the target alone, without a margin); the
+ * margin in steps of the counter's own increment.
+ */
+export interface Requirement {
+  readonly fromSource: boolean;
+  readonly sourceCounter: string | null;
+  readonly sourceNextValue: bigint | null;
+  readonly margin: number;
+}
+
+/** What every dialect plans with: the mode, and for a cutover where each counter's source stands. */
+export interface DecisionRule {
+  readonly mode: Mode;
+  readonly cutover: CutoverRule | null;
+}
+
+/** A run's `from` and `margin`, as the runner resolved them before the first batch. */
+export interface CutoverRule {
+  readonly margin: number;
+  /** Source positions by target counter ({@link counterKey}); null without `from`. */
+  readonly sources: ReadonlyMap<string, { readonly counter: string; readonly nextValue: bigint }> | null;
+}
+
+/** The key of one counter within one database: its schema and name, which a report names it by. */
+export function counterKey(schema: string, name: string): string {
+  return `${schema}\u0000${name}`;
+}
+
+/** The requirement a rule puts on the counter `schema.name`; undefined for a run without `from` or `margin`. */
+export function requirementOf(rule: DecisionRule, schema: string, name: string): Requirement | undefined {
+  const cutover = rule.cutover;
+  if (cutover === null) return undefined;
+  if (cutover.sources === null) {
+    return cutover.margin === 0 ? undefined : { fromSource: false, sourceCounter: null, sourceNextValue: null, margin: cutover.margin };
+  }
+  const source = cutover.sources.get(counterKey(schema, name));
+  return { fromSource: true, sourceCounter: source?.counter ?? null, sourceNextValue: source?.nextValue ?? null, margin: cutover.margin };
+}
+
+/**
+ * The value a requirement asks for, on the counter's own progression: the source's next value (or, without `from`,
+ * the first value past the data) plus `margin` increments; null when nothing is asked beyond the data.
+ */
+export function requiredNextValue(shape: SequenceShape, dataNext: bigint, requirement: Requirement | undefined): bigint | null {
+  if (requirement === undefined) return null;
+  const base = requirement.fromSource ? requirement.sourceNextValue : dataNext;
+  return base === null ? null : base + BigInt(requirement.margin) * shape.increment;
+}
+
+/** The value a counter must reach: the first past the data, or the requirement when that comes later. */
+export function targetOf(shape: SequenceShape, dataMax: bigint | null, dataMin: bigint | null, requirement?: Requirement): bigint {
+  const dataNext = nextValueAfterData(shape, dataMax, dataMin);
+  const required = requiredNextValue(shape, dataNext, requirement);
+  return required !== null && isForward(required, dataNext, shape.increment) ? required : dataNext;
+}
+
+/** Whether `nextValue` would collide with the data or come before what the requirement asks. */
+export function isBehind(nextValue: bigint, shape: SequenceShape, dataMax: bigint | null, dataMin: bigint | null,
+  requirement?: Requirement): boolean {
+  if (isBehindData(nextValue, shape.increment, dataMax, dataMin)) return true;
+  const required = requiredNextValue(shape, nextValueAfterData(shape, dataMax, dataMin), requirement);
+  return required !== null && isForward(required, nextValue, shape.increment);
 }
 
 export interface Decision {
@@ -30,6 +98,8 @@ export interface Decision {
   readonly exhaustionWarning: boolean;
   /** Set when the data holds a key the sequence can never hand out (see {@link CounterState.beyondBound}). */
   readonly warning: string | null;
+  /** Present when the state carried a requirement. */
+  readonly cutover?: CutoverEvidence;
 }
 
 /**
@@ -38,10 +108,12 @@ export interface Decision {
  * direction — the explicit opt-in for "I deleted rows and want the ids compacted".
  */
 export function decide(state: CounterState, mode: Mode): Decision {
-  const { shape, nextValue, dataMax, dataMin } = state;
+  const { shape, nextValue, dataMax, dataMin, requirement } = state;
   const bounds = usableBounds(shape, state.columnRange);
-  const behind = isBehindData(nextValue, shape.increment, dataMax, dataMin);
-  const wanted = nextValueAfterData(shape, dataMax, dataMin);
+  const behind = isBehind(nextValue, shape, dataMax, dataMin, requirement);
+  const dataNext = nextValueAfterData(shape, dataMax, dataMin);
+  const wanted = targetOf(shape, dataMax, dataMin, requirement);
+  const required = requiredNextValue(shape, dataNext, requirement);
   const ascending = shape.increment > 0n;
   const extreme = ascending ? dataMax : dataMin;
   const beyond = state.beyondBound ?? null;
@@ -55,12 +127,20 @@ export function decide(state: CounterState, mode: Mode): Decision {
       + `${ascending ? shape.maxValue : shape.minValue}: the sequence never hands that key out, so it is judged by the data `
       + `it can reach (${extreme === null ? 'none' : extreme})`;
 
+  const demand = requirement === undefined ? '' : demandText(requirement, required);
+
   // Reasons are worded the same whether realign wrote or a read-only run only planned: `action` says which.
   const result = (action: Action, newNextValue: bigint | null, reason: string): Decision => {
     const nextValueAfter = newNextValue ?? nextValue;
+    const decidedBy: CutoverEvidence['decidedBy'] = newNextValue === null ? 'current'
+      : required !== null && newNextValue === required && requirement?.fromSource === true ? 'source' : 'data';
     return {
-      action, newNextValue, nextValueAfter, behind, reason, warning,
+      action, newNextValue, nextValueAfter, behind, reason: `${reason}${demand}`, warning,
       ...exhaustion(shape, bounds, outOfRange && action === 'skipped' ? wanted : nextValueAfter),
+      ...(requirement === undefined ? {} : { cutover: {
+        sourceCounter: requirement.sourceCounter, sourceNextValue: requirement.sourceNextValue, margin: requirement.margin,
+        requiredNextValue: required, decidedBy,
+      } }),
     };
   };
 
@@ -72,19 +152,30 @@ export function decide(state: CounterState, mode: Mode): Decision {
       return result('skipped', null,
         `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
     }
-    return result('advanced', wanted, `next value ${nextValue} would collide (${dataText}); the target is ${wanted}`);
+    const collides = isBehindData(nextValue, shape.increment, dataMax, dataMin);
+    return result('advanced', wanted, `next value ${nextValue} ${collides ? 'would collide' : 'is short of the requirement'} `
+      + `(${dataText}); the target is ${wanted}`);
   }
   if (outOfRange) {
     return result('skipped', null,
       `exhausted: ${dataText}, the next value ${wanted} lies outside the usable range ${bounds.min}..${bounds.max}`);
   }
+  const target = wanted === dataNext ? 'the first value past the data' : 'the value required';
   if (wanted === nextValue) {
-    return result('unchanged', null, `next value ${nextValue} is already the first past the data (${dataText})`);
+    return result('unchanged', null, `next value ${nextValue} is already ${target} (${dataText})`);
   }
   const forward = isForward(wanted, nextValue, shape.increment);
   return result(forward ? 'advanced' : 'reset', wanted,
-    `next value ${nextValue} is ${forward ? 'behind' : 'ahead of'} ${wanted}, the first value past the data (${dataText}); `
+    `next value ${nextValue} is ${forward ? 'behind' : 'ahead of'} ${wanted}, ${target} (${dataText}); `
     + `the target is ${wanted}`);
+}
+
+/** The requirement in a reason's words, so a report line says what besides the data the value was held to. */
+function demandText(requirement: Requirement, required: bigint | null): string {
+  const steps = requirement.margin === 0 ? '' : ` + ${requirement.margin} step${requirement.margin === 1 ? '' : 's'}`;
+  if (!requirement.fromSource) return `; required ${required} (the first value past the data${steps})`;
+  if (requirement.sourceNextValue === null) return '; no source counter feeds this column: decided by the target alone';
+  return `; required ${required} (source ${requirement.sourceCounter} next value ${requirement.sourceNextValue}${steps})`;
 }
 
 /**
@@ -133,7 +224,13 @@ export function reportOf(facts: CounterFacts, decision: Omit<Decision, 'warning'
     nextValueAfter: decision.nextValueAfter, behind: decision.behind, action: decision.action,
     reason: note === '' ? decision.reason : `${decision.reason}${note}`,
     exhaustionPercent: decision.exhaustionPercent, exhaustionWarning: decision.exhaustionWarning,
+    ...(decision.cutover === undefined ? {} : { cutover: decision.cutover }),
   };
 }
 
 export { nextValueOf };
+
+/** The rule of a run without `from` or `margin`: the mode alone. */
+export function plainRule(mode: Mode): DecisionRule {
+  return { mode, cutover: null };
+}

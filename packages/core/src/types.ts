@@ -167,6 +167,8 @@ export interface CutoverSummary {
   readonly unmatchedSource: readonly string[];
   /** Target columns, `schema.table.column`, whose counter no source counter feeds: decided by the target alone. */
   readonly unmatchedTarget: readonly string[];
+  /** Round trips to the source (the target's are {@link Report.roundTrips}). */
+  readonly sourceRoundTrips: number;
 }
 
 export interface Report {

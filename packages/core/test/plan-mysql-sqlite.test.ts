@@ -1,4 +1,5 @@
 import type { MysqlCounter, SequenceState } from '../src/dialects/mysql/mysql-introspect';
+import { plainRule as plain } from '../src/sequence-decision';
 import type { SqliteTable } from '../src/dialects/sqlite/sqlite-introspect';
 import { ddlStatements, integerRange, planCounter, setvalStatement, settleSetval } from '../src/dialects/mysql/mysql-plan';
 import { parseSequenceDefault, quoteIdent as quoteMysql, textLiteral } from '../src/dialects/mysql/mysql-sql';
@@ -34,7 +35,7 @@ describe('MySQL/MariaDB planning', () => {
     const step = planCounter(
       autoIncrement(),
       { kind: 'auto_increment', nextValue: counterValue, dataMax, dataMin: dataMax === null ? null : 1n },
-      mode,
+      plain(mode),
       STEP,
     );
     expect({ action: step.report.action, after: step.report.nextValueAfter, write: step.write }).toEqual({ action, after, write });
@@ -59,7 +60,7 @@ describe('MySQL/MariaDB planning', () => {
     ],
     ['reset from a cached position always pins it with RESTART', 'reset', sequenceState(1001n, 1000n, 3n), 'reset', 4n, 'restart', false],
   ] as const)('%s', (_name, mode, state, action, after, write, behind) => {
-    const step = planCounter(sequence(), state, mode, STEP);
+    const step = planCounter(sequence(), state, plain(mode), STEP);
     expect({ action: step.report.action, after: step.report.nextValueAfter, write: step.write, behind: step.report.behind })
       .toEqual({ action, after, write, behind });
   });
@@ -69,7 +70,7 @@ describe('MySQL/MariaDB planning', () => {
     ['the probe was ignored and the move answered 4: it already stood at 4, unchanged', null, '4', 'unchanged', false, 4n, 4n],
     ['both applied: it stood behind 4 and moved there', '3', '4', 'advanced', true, 1n, 4n],
   ] as const)("settles SETVAL's answers: %s", (_name, probe, result, action, behind, before, after) => {
-    const step = planCounter(sequence(), sequenceState(1001n, 1000n, 3n), 'advance', STEP);
+    const step = planCounter(sequence(), sequenceState(1001n, 1000n, 3n), plain('advance'), STEP);
     expect(settleSetval(step, probe === '-' ? null : probe, result).report)
       .toMatchObject({ action, behind, nextValueBefore: before, nextValueAfter: after });
   });
@@ -77,9 +78,9 @@ describe('MySQL/MariaDB planning', () => {
   it('writes every SETVAL in one statement and each DDL with quoted names', () => {
     const odd = sequence('we`ird; --');
     const steps = [
-      planCounter(sequence(), sequenceState(1n, 0n, 9n), 'advance', STEP),
-      planCounter(odd, sequenceState(1n, 0n, 4n), 'advance', STEP),
-      planCounter(autoIncrement('o`k'), { kind: 'auto_increment', nextValue: 50n, dataMax: 2n, dataMin: 1n }, 'reset', STEP),
+      planCounter(sequence(), sequenceState(1n, 0n, 9n), plain('advance'), STEP),
+      planCounter(odd, sequenceState(1n, 0n, 4n), plain('advance'), STEP),
+      planCounter(autoIncrement('o`k'), { kind: 'auto_increment', nextValue: 50n, dataMax: 2n, dataMin: 1n }, plain('reset'), STEP),
     ];
     // Each move is a probe one step before the target, then the target, in the sequence's round (cycle_count 0).
     expect(setvalStatement(steps)).toBe("SET @seqsync_setval = CONCAT_WS(',', "
@@ -123,7 +124,7 @@ describe('SQLite planning', () => {
     ['reset compacts a high row to MAX', 'reset', 100n, 7n, 'reset', 8n, 7n],
     ['reset on an empty table stores 0', 'reset', 100n, null, 'reset', 1n, 0n],
   ] as const)('%s', (_name, mode, sequenceValue, dataMax, action, after, stored) => {
-    const step = planSqliteCounter(table(), { sequenceValue, dataMax, dataMin: dataMax === null ? null : 1n }, mode);
+    const step = planSqliteCounter(table(), { sequenceValue, dataMax, dataMin: dataMax === null ? null : 1n }, plain(mode));
     expect({
       action: step.report.action,
       after: step.report.nextValueAfter,
@@ -132,15 +133,15 @@ describe('SQLite planning', () => {
   });
 
   it('never plans a write for a rowid table', () => {
-    const step = planSqliteCounter(table(false), { sequenceValue: null, dataMax: 41n, dataMin: 1n }, 'reset');
+    const step = planSqliteCounter(table(false), { sequenceValue: null, dataMax: 41n, dataMin: 1n }, plain('reset'));
     expect(step).toMatchObject({ newNextValue: null, report: { action: 'unchanged', nextValueAfter: 42n, behind: false } });
   });
 
   it('writes one UPDATE and one INSERT per database, names as literals', () => {
     const steps = [
-      planSqliteCounter(table(true, "it's"), { sequenceValue: 1n, dataMax: 5n, dataMin: 1n }, 'advance'),
-      planSqliteCounter(table(true, 'b'), { sequenceValue: 1n, dataMax: 9n, dataMin: 1n }, 'advance'),
-      planSqliteCounter(table(true, 'c'), { sequenceValue: null, dataMax: 3n, dataMin: 1n }, 'advance'),
+      planSqliteCounter(table(true, "it's"), { sequenceValue: 1n, dataMax: 5n, dataMin: 1n }, plain('advance')),
+      planSqliteCounter(table(true, 'b'), { sequenceValue: 1n, dataMax: 9n, dataMin: 1n }, plain('advance')),
+      planSqliteCounter(table(true, 'c'), { sequenceValue: null, dataMax: 3n, dataMin: 1n }, plain('advance')),
     ];
     expect(writeStatements(steps)).toEqual([
       `UPDATE "main".sqlite_sequence SET seq = CASE name WHEN 'it''s' THEN 5 WHEN 'b' THEN 9 END WHERE name IN ('it''s', 'b')`,

@@ -1,4 +1,5 @@
 import type { PostgresSequence } from '../src/dialects/postgres/postgres-introspect';
+import { plainRule as plain } from '../src/sequence-decision';
 import type { PostgresLiveState } from '../src/dialects/postgres/postgres-live-read';
 import { planCounter } from '../src/dialects/postgres/postgres-plan';
 import { lockStatement, setvalStatement } from '../src/dialects/postgres/postgres-write-sql';
@@ -46,7 +47,7 @@ describe('planCounter', () => {
     ['reset: empty table restarts at START with is_called = false', 'reset', state(7n, true, null), 'reset', 1n],
     ['reset: already exact is unchanged', 'reset', state(10n, true, 10n), 'unchanged', 11n],
   ] as const)('%s', (_name, mode, live, action, after) => {
-    const step = planCounter(sequence(), live, mode);
+    const step = planCounter(sequence(), live, plain(mode));
     expect(step.report.action).toBe(action);
     expect(step.report.nextValueAfter).toBe(after);
     expect(step.newNextValue).toBe(action === 'unchanged' ? null : after);
@@ -56,7 +57,7 @@ describe('planCounter', () => {
     const step = planCounter(
       sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 32767n } }),
       state(1n, false, 32767n),
-      'advance',
+      plain('advance'),
     );
     expect(step.report.action).toBe('skipped');
     expect(step.report.reason).toMatch(/exhausted/);
@@ -66,7 +67,7 @@ describe('planCounter', () => {
 
   it('skips a sequence feeding a non-integer column', () => {
     const uses = [{ ...sequence().uses[0], columnType: 'text' }];
-    const step = planCounter(sequence({ uses }), state(1n, false, null), 'advance');
+    const step = planCounter(sequence({ uses }), state(1n, false, null), plain('advance'));
     expect(step.report.action).toBe('skipped');
     expect(step.report.reason).toContain('public.User.id is text');
   });
@@ -75,7 +76,7 @@ describe('planCounter', () => {
     const step = planCounter(
       sequence({ shape: { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n } }),
       state(1n, false, 2000000000n),
-      'advance',
+      plain('advance'),
     );
     expect(step.report.nextValueAfter).toBe(2000000001n);
     expect(step.report.exhaustionWarning).toBe(true);
@@ -86,8 +87,8 @@ describe('planCounter', () => {
 describe('SQL built by the plan', () => {
   it('reset sets every moving sequence in one statement, quoting each name as an identifier inside a literal', () => {
     const odd = sequence({ schema: "o'dd", name: 'we"ird\\seq' });
-    const steps = [planCounter(sequence(), state(1n, false, 10n), 'reset'), planCounter(odd, state(1n, false, 4n), 'reset'),
-      planCounter(sequence({ name: 'still' }), state(4n, true, 4n), 'reset')];
+    const steps = [planCounter(sequence(), state(1n, false, 10n), plain('reset')), planCounter(odd, state(1n, false, 4n), plain('reset')),
+      planCounter(sequence({ name: 'still' }), state(4n, true, 4n), plain('reset'))];
     expect(setvalStatement(steps, 'reset')).toBe(
       'SELECT pg_catalog.setval(v.sequence, v.next_value, false)\n' +
       'FROM (VALUES\n' +
@@ -98,8 +99,8 @@ describe('SQL built by the plan', () => {
 
   it('advance never sets a value below the sequence\'s own next value at the moment of writing', () => {
     const steps = [
-      planCounter(sequence(), state(1n, false, 10n), 'advance'),
-      planCounter(sequence({ name: 'still' }), state(100n, true, 4n), 'advance'),
+      planCounter(sequence(), state(1n, false, 10n), plain('advance')),
+      planCounter(sequence({ name: 'still' }), state(100n, true, 4n), plain('advance')),
     ];
     expect(setvalStatement(steps, 'advance')).toBe(
       'SELECT pg_catalog.setval(v.sequence, (CASE WHEN v.increment OPERATOR(pg_catalog.>) 0::pg_catalog.int8\n' +
@@ -113,7 +114,7 @@ describe('SQL built by the plan', () => {
   });
 
   it('writes nothing when nothing moves', () => {
-    expect(setvalStatement([planCounter(sequence(), state(50n, true, 10n), 'advance')], 'advance')).toBeNull();
+    expect(setvalStatement([planCounter(sequence(), state(50n, true, 10n), plain('advance'))], 'advance')).toBeNull();
   });
 
   it('locks each table once, sorted, in a mode that blocks writers only', () => {

@@ -1,4 +1,5 @@
 import type { PostgresSequence } from '../src/dialects/postgres/postgres-introspect';
+import { plainRule as plain } from '../src/sequence-decision';
 import type { PostgresLiveState } from '../src/dialects/postgres/postgres-live-read';
 import { planOnStandby } from '../src/dialects/postgres/postgres-standby';
 
@@ -43,15 +44,15 @@ describe('planOnStandby: what a standby, whose positions run up to 32 increments
       'next value 20 is clear of the data (data max is 10); read on a hot standby, where a sequence not called since it was set '
         + 'shows the primary\'s position exactly'],
   ])('%s', (_name, counter, live, before, after, behind, reason) => {
-    const step = planOnStandby(counter, live, 'advance');
+    const step = planOnStandby(counter, live, plain('advance'));
     expect([step.report.nextValueBefore, step.report.nextValueAfter, step.report.behind, step.report.reason])
       .toEqual([before, after, behind, reason]);
   });
 
   it('only a possibly-behind sequence carries a warning, naming it', () => {
-    expect(planOnStandby(sequence(ASCENDING), state(33n, true, 10n, null), 'advance').warnings).toEqual([
+    expect(planOnStandby(sequence(ASCENDING), state(33n, true, 10n, null), plain('advance')).warnings).toEqual([
       'sequence public.t_id_seq may be behind its data: on this hot standby the next value reads 34, but the primary\'s can be '
         + 'as low as 2, and data max is 10; check on the primary to know']);
-    expect(planOnStandby(sequence(ASCENDING), state(33n, true, 40n, null), 'advance').warnings).toBeUndefined();
+    expect(planOnStandby(sequence(ASCENDING), state(33n, true, 40n, null), plain('advance')).warnings).toBeUndefined();
   });
 });

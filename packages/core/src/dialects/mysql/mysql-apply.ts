@@ -1,4 +1,4 @@
-import type { Mode } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { BatchConnection, BatchForm } from '../../dialect';
 import type { MysqlCounter, MysqlLiveState, RawLiveRow } from './mysql-introspect';
 import type { AutoIncrementStep, MysqlStep } from './mysql-plan';
@@ -18,7 +18,7 @@ export interface MysqlServerSql {
 }
 
 export interface WriteBatchOptions {
-  readonly mode: Mode;
+  readonly rule: DecisionRule;
   readonly lockTimeoutMs: number;
   readonly serverVersion: string;
   readonly autoIncrementStep: AutoIncrementStep;
@@ -96,7 +96,7 @@ export async function writeBatch(connection: BatchConnection, batch: readonly My
   let writing = false;
   try {
     const states = readLiveState(batch, await connection.send<RawLiveRow>(script.open));
-    let steps = batch.map((counter, index) => planCounter(counter, states[index], options.mode, options.autoIncrementStep));
+    let steps = batch.map((counter, index) => planCounter(counter, states[index], options.rule, options.autoIncrementStep));
     const ddl = ddlStatements(steps);
     if (!connection.ownsTransaction && ddl.length > 0) {
       throw new SeqsyncError('INVALID_OPTION',

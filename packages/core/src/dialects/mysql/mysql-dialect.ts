@@ -12,6 +12,9 @@ import { previewBatch, readBatch, writeBatch } from './mysql-apply';
 import { qualifiedName, quoteIdent } from './mysql-sql';
 import { translateMysqlError } from './mysql-errors';
 import { connectMysql } from './mysql-connect';
+import type { CounterOutline } from '../../cutover-match';
+import { integerRange } from './mysql-plan';
+import { narrowestRange } from '../../sequence-math';
 
 /**
  * Counters per transaction by default. MySQL has no lock-table ceiling like PostgreSQL's; the bound keeps
@@ -34,6 +37,29 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
   readonly introspect = loadCatalog;
   readonly translateError = translateMysqlError;
 
+  /** A sequence's increment and bounds are read live (information_schema has no row for them): null here. */
+  outline(catalog: MysqlCatalog): CounterOutline[] {
+    return catalog.counters.map((counter) => {
+      const ranges = counter.uses.map((use) => integerRange(use.dataType, use.unsigned))
+        .filter((range): range is { min: bigint; max: bigint } => range !== null);
+      const columns = narrowestRange(ranges);
+      const autoIncrement = counter.kind === 'auto_increment';
+      return {
+        schema: counter.schema, name: counter.name,
+        uses: counter.uses.map(({ schema, table, column }) => ({ schema, table, column })),
+        increment: autoIncrement ? catalog.autoIncrementStep.increment : null,
+        bounds: autoIncrement && columns !== null ? { min: 1n, max: columns.max } : columns,
+      };
+    });
+  }
+
+  /** The server (host, port and data directory: MariaDB has no server UUID) and the connection's database. */
+  async identify(db: Queryable): Promise<string> {
+    const [row] = await db.query<{ identity: string }>(
+      "SELECT CONCAT(@@hostname, ':', @@port, ':', @@datadir, '/', IFNULL(DATABASE(), '')) AS identity");
+    return `mysql:${row?.identity ?? ''}`;
+  }
+
 
   /** MySQL checks privileges per statement; a missing one fails the batch that needs it, rolled back. */
   assertPrivileges(): void {}
@@ -51,7 +77,7 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
     connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest,
   ): Promise<MysqlStep[]> {
     const states = await readBatch(connection, batch, this.liveReadSetup(catalog.serverVersion));
-    return batch.map((counter, at) => planCounter(counter, states[at], request.mode, catalog.autoIncrementStep));
+    return batch.map((counter, at) => planCounter(counter, states[at], request, catalog.autoIncrementStep));
   }
 
   previewStatements(
@@ -64,7 +90,7 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
     connection: BatchConnection, catalog: MysqlCatalog, batch: readonly MysqlCounter[], request: RunRequest,
   ): Promise<MysqlStep[]> {
     return writeBatch(connection, batch, {
-      mode: request.mode, lockTimeoutMs: request.lockTimeoutMs,
+      rule: request, lockTimeoutMs: request.lockTimeoutMs,
       serverVersion: catalog.serverVersion, autoIncrementStep: catalog.autoIncrementStep,
     }, this);
   }

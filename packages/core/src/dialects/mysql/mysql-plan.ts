@@ -1,9 +1,9 @@
-import type { Mode, SequenceReport } from '../../types';
+import type { SequenceReport } from '../../types';
 import type { SequenceShape } from '../../sequence-math';
 import type { MysqlColumnUse, MysqlCounter, MysqlLiveState, SequenceState } from './mysql-introspect';
-import type { CounterFacts } from '../../sequence-decision';
-import { decide, reportOf, skipDecision, warningsOf } from '../../sequence-decision';
-import { isBehindData, narrowestRange, nextValueAfterData, wrappedNextValue } from '../../sequence-math';
+import type { CounterFacts, DecisionRule, Requirement } from '../../sequence-decision';
+import { decide, isBehind, reportOf, requirementOf, skipDecision, targetOf, warningsOf } from '../../sequence-decision';
+import { narrowestRange, wrappedNextValue } from '../../sequence-math';
 import { qualifiedName, sqlInteger } from './mysql-sql';
 
 /**
@@ -28,7 +28,15 @@ export interface MysqlStep {
   readonly round?: bigint;
   /** True when the sequence's next value was only known to lie in its cached block. */
   readonly cached?: boolean;
+  /** See PlannedStep.handedOutBefore: the end of the cached block, up to which values may be handed out already. */
+  readonly handedOutBefore?: bigint;
   readonly warnings?: readonly string[];
+}
+
+/** The mode, and what a cutover asks of this counter. */
+interface PlanMode {
+  readonly mode: DecisionRule['mode'];
+  readonly requirement: Requirement | undefined;
 }
 
 /** The progression AUTO_INCREMENT values follow (`auto_increment_offset` + k·`auto_increment_increment`). */
@@ -46,7 +54,9 @@ export function integerRange(dataType: string, unsigned: boolean): { min: bigint
 }
 
 /** Pure: one counter's catalog facts and live state in, its step out. */
-export function planCounter(counter: MysqlCounter, state: MysqlLiveState, mode: Mode, step: AutoIncrementStep): MysqlStep {
+export function planCounter(counter: MysqlCounter, state: MysqlLiveState, rule: DecisionRule, step: AutoIncrementStep): MysqlStep {
+  const requirement = requirementOf(rule, counter.schema, counter.name);
+  const mode = { mode: rule.mode, requirement };
   const ranges = counter.uses.map((use) => integerRange(use.dataType, use.unsigned));
   const nonInteger = counter.uses.find((_, index) => ranges[index] === null);
   const columnRange = narrowestRange(ranges.filter((r): r is { min: bigint; max: bigint } => r !== null));
@@ -66,7 +76,8 @@ export function planCounter(counter: MysqlCounter, state: MysqlLiveState, mode: 
     // SETVAL never moves a sequence back: a reset backwards needs ALTER SEQUENCE RESTART.
     return { ...planned, round, cached: false, ...(planned.report.action === 'reset' ? { write: 'restart' as const } : {}) };
   }
-  return { ...planCachedSequence(counter, state, shape, position, columnRange, mode), round, cached: true };
+  const planned = planCachedSequence(counter, state, shape, position, columnRange, mode);
+  return { ...planned, round, cached: true, handedOutBefore: position.afterBlock };
 }
 
 /**
@@ -78,21 +89,21 @@ export function planCounter(counter: MysqlCounter, state: MysqlLiveState, mode: 
  * which (see settleSetval). A reset always writes, to pin the sequence exactly on its target.
  */
 function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: SequenceShape, position: SequencePosition,
-  columnRange: { min: bigint; max: bigint } | null, mode: Mode): MysqlStep {
+  columnRange: { min: bigint; max: bigint } | null, mode: PlanMode): MysqlStep {
   const { lowest, afterBlock } = position;
   const bound = shape.increment > 0n ? shape.maxValue : shape.minValue;
   const lastCached = position.wraps ? bound : afterBlock;
   const note = position.wraps
     ? ` (values are cached in memory: the next one lies between ${lowest} and ${bound}, or is ${afterBlock} once the sequence wraps)`
     : ` (values are cached in memory: the next one lies between ${lowest} and ${afterBlock})`;
-  const behind = (value: bigint) => isBehindData(value, shape.increment, state.dataMax, state.dataMin);
+  const behind = (value: bigint) => isBehind(value, shape, state.dataMax, state.dataMin, mode.requirement);
   const surelyBehind = behind(afterBlock) && behind(lastCached);
   const maybeBehind = behind(lowest) || behind(afterBlock);
   const planned = fromDecision(counter, state, shape, surelyBehind ? afterBlock : lowest, columnRange, mode, 'setval', note);
   if (planned.report.action === 'skipped') return { ...planned, report: { ...planned.report, nextValueBefore: lowest } };
-  const target = nextValueAfterData(shape, state.dataMax, state.dataMin);
+  const target = targetOf(shape, state.dataMax, state.dataMin, mode.requirement);
   const report = { ...planned.report, nextValueBefore: lowest, nextValueAfter: target, behind: surelyBehind };
-  if (mode === 'advance') {
+  if (mode.mode === 'advance') {
     if (!maybeBehind) return { ...planned, report: { ...planned.report, nextValueBefore: lowest } };
     if (surelyBehind) return { ...planned, report };
     return { ...planned, newNextValue: target, write: 'setval', report: { ...report, action: 'advanced',
@@ -103,7 +114,7 @@ function planCachedSequence(counter: MysqlCounter, state: SequenceState, shape: 
   return {
     ...planned, newNextValue: target, write: forward ? 'setval' : 'restart',
     report: { ...report, action: forward ? 'advanced' : 'reset',
-      reason: `the target is ${target}, the first value past the data; `
+      reason: `the target is ${target}, ${mode.requirement === undefined ? 'the first value past the data' : 'the value required'}; `
         + `${forward ? 'SETVAL' : 'ALTER SEQUENCE … RESTART'} pins it there${note}` },
   };
 }
@@ -208,9 +219,11 @@ function autoIncrementShape(step: AutoIncrementStep, columnRange: { min: bigint;
 }
 
 function fromDecision(counter: MysqlCounter, state: MysqlLiveState, shape: SequenceShape, nextValue: bigint,
-  columnRange: { min: bigint; max: bigint } | null, mode: Mode, write: MysqlWrite, note: string): MysqlStep {
+  columnRange: { min: bigint; max: bigint } | null, mode: PlanMode, write: MysqlWrite, note: string): MysqlStep {
   const beyondBound = state.kind === 'sequence' ? state.beyondBound : null;
-  const decision = decide({ shape, columnRange, nextValue, dataMax: state.dataMax, dataMin: state.dataMin, beyondBound }, mode);
+  const decision = decide({
+    shape, columnRange, nextValue, dataMax: state.dataMax, dataMin: state.dataMin, beyondBound, requirement: mode.requirement,
+  }, mode.mode);
   const facts = factsOf(counter, state, shape, nextValue);
   const warnings = warningsOf(facts, decision);
   return {

@@ -1,4 +1,5 @@
-import type { Mode, Queryable } from '../../types';
+import type { Queryable } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { BatchConnection, Statement } from '../../dialect';
 import type { PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState, RawLiveRow } from './postgres-live-read';
@@ -40,10 +41,10 @@ async function open<Row extends object>(
  * table instead (PERMISSION_DENIED), and the batch changes nothing.
  */
 export async function writeBatch(
-  connection: BatchConnection, batch: readonly PostgresSequence[], mode: Mode, lockTimeoutMs: number,
+  connection: BatchConnection, batch: readonly PostgresSequence[], rule: DecisionRule, lockTimeoutMs: number,
 ): Promise<PostgresStep[]> {
   const started = Date.now();
-  const script = writeStatements(connection, batch, mode, lockTimeoutMs);
+  const script = writeStatements(connection, batch, rule.mode, lockTimeoutMs);
   let previous: PreviousSettings | null;
   let rows: RawLiveRow[];
   try {
@@ -53,7 +54,7 @@ export async function writeBatch(
   }
   const states = readLiveState(batch, rows);
   assertDefinitionsUnchanged(batch, states);
-  const steps = batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, mode));
+  const steps = batch.map((sequence) => planCounter(sequence, states.get(sequence.oid)!, rule));
   try {
     await connection.send(script.close(steps, previous));
   } catch (failure) {

@@ -12,6 +12,17 @@ import { qualifiedName, quoteIdent } from './postgres-sql';
 import { translatePostgresError } from './postgres-errors';
 import { connectPostgres } from './postgres-connect';
 import { assertReadable, assertWritable, planOnStandby, standbyWarnings } from './postgres-standby';
+import type { CounterOutline } from '../../cutover-match';
+import { narrowestRange, usableBounds } from '../../sequence-math';
+import { keyRange } from './postgres-sql';
+
+/**
+ * The server (its postmaster's start, which no other running server shares) and the database within it: the same
+ * database reached by two routes (a socket and TCP, a pooler) reads the same.
+ */
+const IDENTIFY_SQL = `SELECT pg_catalog.pg_postmaster_start_time()::pg_catalog.text
+  OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) d.oid::pg_catalog.text AS identity
+FROM pg_catalog.pg_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()`;
 
 /** PostgreSQL (and PGlite): sequences found from the catalog, moved with setval under table locks. */
 export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequence, PostgresStep> {
@@ -26,6 +37,23 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     const catalog: PostgresCatalog & DialectCatalog = await loadCatalog(db, scope);
     const standby = standbyWarnings(catalog);
     return standby.length === 0 ? catalog : { ...catalog, warnings: [...standby, ...(catalog.warnings ?? [])] };
+  }
+
+  outline(catalog: PostgresCatalog): CounterOutline[] {
+    return catalog.sequences.map((sequence) => {
+      const ranges = sequence.uses.map((use) => keyRange(use.columnType, use.typeModifier))
+        .filter((range): range is { min: bigint; max: bigint } => range !== null);
+      return {
+        schema: sequence.schema, name: sequence.name, increment: sequence.shape.increment,
+        uses: sequence.uses.map(({ schema, table, column }) => ({ schema, table, column })),
+        bounds: usableBounds(sequence.shape, narrowestRange(ranges)),
+      };
+    });
+  }
+
+  async identify(db: Queryable): Promise<string> {
+    const [row] = await db.query<{ identity: string }>(IDENTIFY_SQL);
+    return `postgres:${row?.identity ?? ''}`;
   }
 
   /**
@@ -86,7 +114,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     const states = await readBatch(connection, batch, request.lockTimeoutMs);
     // A standby's sequence positions may run ahead of the primary's: judged by what can be known there.
     const plan = catalog.inRecovery ? planOnStandby : planCounter;
-    const steps = batch.map((sequence) => plan(sequence, states.get(sequence.oid)!, request.mode));
+    const steps = batch.map((sequence) => plan(sequence, states.get(sequence.oid)!, request));
     return request.command === 'realign' ? steps.map(withWriteWarnings) : steps;
   }
 
@@ -101,7 +129,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   ): Promise<PostgresStep[]> {
     // Before the batch's first statement, whose LOCK a standby would refuse without saying why or where to go instead.
     assertWritable(catalog);
-    return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
+    return writeBatch(connection, batch, request, request.lockTimeoutMs);
   }
 
   explainLockTimeout(

@@ -1,7 +1,8 @@
-import type { Mode, SequenceReport } from '../../types';
+import type { SequenceReport } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { PostgresColumnUse, PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState } from './postgres-live-read';
-import { decide, nextValueOf, reportOf, skipDecision, warningsOf } from '../../sequence-decision';
+import { decide, nextValueOf, reportOf, requirementOf, skipDecision, warningsOf } from '../../sequence-decision';
 import { narrowestRange, wrappedNextValue } from '../../sequence-math';
 import { keyRange } from './postgres-sql';
 
@@ -20,7 +21,7 @@ export interface PostgresStep {
  * also feeds a text column (`'C' || nextval('s')`) is realigned from its integer columns, and the text column named
  * in a warning. Only a sequence that feeds no comparable column at all is skipped.
  */
-export function planCounter(sequence: PostgresSequence, state: PostgresLiveState, mode: Mode): PostgresStep {
+export function planCounter(sequence: PostgresSequence, state: PostgresLiveState, rule: DecisionRule): PostgresStep {
   const nextValueBefore = wrappedNextValue(
     sequence.shape, sequence.cycle, nextValueOf(state.lastValue, state.isCalled, sequence.shape.increment));
   const facts = {
@@ -38,7 +39,8 @@ export function planCounter(sequence: PostgresSequence, state: PostgresLiveState
     : decide({
       shape: sequence.shape, columnRange: narrowestRange(comparable), nextValue: nextValueBefore,
       dataMax: state.dataMax, dataMin: state.dataMin, beyondBound: state.beyondBound ?? null,
-    }, mode);
+      requirement: requirementOf(rule, sequence.schema, sequence.name),
+    }, rule.mode);
   const warnings = [
     ...warningsOf(facts, decision),
     ...(comparable.length === 0 ? [] : others.map((use) => `sequence ${sequence.schema}.${sequence.name} also feeds `

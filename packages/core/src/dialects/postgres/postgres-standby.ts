@@ -1,4 +1,4 @@
-import type { Mode } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { PlannedStep } from '../../dialect';
 import type { PostgresCatalog, PostgresSequence } from './postgres-introspect';
 import type { PostgresLiveState } from './postgres-live-read';
@@ -68,9 +68,9 @@ export function assertReadable(catalog: PostgresCatalog): void {
 
 /** One sequence read on a standby, judged by what the standby can know (see the comment at the top). */
 export function planOnStandby(
-  sequence: PostgresSequence, state: PostgresLiveState, mode: Mode,
+  sequence: PostgresSequence, state: PostgresLiveState, rule: DecisionRule,
 ): PostgresStep & Pick<PlannedStep, 'warnings'> {
-  const read = planCounter(sequence, state, mode);
+  const read = planCounter(sequence, state, rule);
   const { increment } = sequence.shape;
   const extreme = increment > 0n ? state.dataMax : state.dataMin;
   const nextValue = read.report.nextValueBefore;
@@ -80,7 +80,7 @@ export function planOnStandby(
   }
   if (extreme === null || read.report.action === 'skipped') return read;
   const { lowest, wraps } = lowestPrimaryNextValue(sequence, nextValue);
-  const worst = planCounter(sequence, { ...state, lastValue: lowest - increment }, mode);
+  const worst = planCounter(sequence, { ...state, lastValue: lowest - increment }, rule);
   const bound = `${increment > 0n ? 'low' : 'high'} as ${lowest}${wraps ? ' (its CYCLE wraps within that gap)' : ''}`;
   if (!isBehindData(lowest, increment, state.dataMax, state.dataMin)) {
     return withReason(worst, `${worst.report.reason}; clear for certain: on this hot standby the next value reads ${nextValue}, `

@@ -1,4 +1,4 @@
-import type { Mode } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { BatchConnection, BatchForm } from '../../dialect';
 import type { RawLiveRow, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
@@ -14,13 +14,13 @@ import { sqlInteger } from './sqlite-sql';
  * for the lock and is put back afterwards. Inside a transaction the caller owns there is no BEGIN/COMMIT.
  */
 export async function writeBatch(
-  connection: BatchConnection, tables: readonly SqliteTable[], mode: Mode, lockTimeoutMs: number,
+  connection: BatchConnection, tables: readonly SqliteTable[], rule: DecisionRule, lockTimeoutMs: number,
 ): Promise<SqliteStep[]> {
   const [previous] = await connection.queryable.query<{ timeout: number }>('PRAGMA busy_timeout');
   const script = batchStatements(connection, tables, lockTimeoutMs);
   try {
     const states = readLiveState(tables, await connection.send<RawLiveRow>(script.open));
-    const steps = tables.map((table, index) => planCounter(table, states[index], mode));
+    const steps = tables.map((table, index) => planCounter(table, states[index], rule));
     await connection.send(script.write(steps));
     return steps;
   } finally {

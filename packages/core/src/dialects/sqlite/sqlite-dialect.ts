@@ -11,6 +11,8 @@ import { previewBatch, writeBatch } from './sqlite-apply';
 import { qualifiedName, quoteIdent } from './sqlite-sql';
 import { translateSqliteError } from './sqlite-errors';
 import { connectSqlite } from './sqlite-connect';
+import type { CounterOutline } from '../../cutover-match';
+import { ROWID_BOUNDS } from './sqlite-plan';
 
 /**
  * SQLite: tables declared `INTEGER PRIMARY KEY AUTOINCREMENT`, whose high-water mark lives in
@@ -26,6 +28,20 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   readonly introspect = loadCatalog;
   readonly translateError = translateSqliteError;
 
+  outline(catalog: SqliteCatalog): CounterOutline[] {
+    return catalog.tables.map((table) => ({
+      schema: table.schema, name: table.table, increment: 1n, bounds: ROWID_BOUNDS,
+      uses: [{ schema: table.schema, table: table.table, column: table.column }],
+    }));
+  }
+
+  /** The main database's file; an in-memory database is one of a kind (the engine also compares connections). */
+  async identify(db: Queryable): Promise<string> {
+    const rows = await db.query<{ name: string; file: string }>('PRAGMA database_list');
+    const file = rows.find((row) => row.name === 'main')?.file ?? '';
+    return file === '' ? `sqlite-memory:${Math.random()}` : `sqlite:${file}`;
+  }
+
 
   /** SQLite has no privileges beyond the file's: a read-only file fails the write, rolled back. */
   assertPrivileges(): void {}
@@ -40,7 +56,7 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
     connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest,
   ): Promise<SqliteStep[]> {
     const states = readLiveState(batch, await connection.send<RawLiveRow>([liveStateSql(batch)]));
-    return batch.map((table, index) => planCounter(table, states[index], request.mode));
+    return batch.map((table, index) => planCounter(table, states[index], request));
   }
 
   previewStatements(
@@ -52,7 +68,7 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   writeBatch(
     connection: BatchConnection, _catalog: SqliteCatalog, batch: readonly SqliteTable[], request: RunRequest,
   ): Promise<SqliteStep[]> {
-    return writeBatch(connection, batch, request.mode, request.lockTimeoutMs);
+    return writeBatch(connection, batch, request, request.lockTimeoutMs);
   }
 
   async explainLockTimeout(

@@ -1,12 +1,15 @@
-import type { Mode, SequenceReport } from '../../types';
+import type { SequenceReport } from '../../types';
+import type { DecisionRule } from '../../sequence-decision';
 import type { SequenceShape } from '../../sequence-math';
 import type { SqliteLiveState, SqliteTable } from './sqlite-introspect';
-import { decide, exhaustion, reportOf } from '../../sequence-decision';
+import { decide, exhaustion, reportOf, requirementOf } from '../../sequence-decision';
 import { quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
 
 /** A rowid is a signed 64-bit integer; AUTOINCREMENT starts at 1 and counts up by 1. */
 const ROWID_SHAPE: SequenceShape = { start: 1n, increment: 1n, minValue: 1n, maxValue: 2n ** 63n - 1n };
 const ROWID_RANGE = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
+/** The ids AUTOINCREMENT hands out. */
+export const ROWID_BOUNDS = { min: ROWID_SHAPE.minValue, max: ROWID_SHAPE.maxValue };
 
 export interface SqliteStep {
   readonly table: SqliteTable;
@@ -23,7 +26,7 @@ export interface SqliteStep {
  * SQLite still takes max(seq, MAX(rowid)) + 1 for the next insert, but ids deleted from the top would
  * come back, which AUTOINCREMENT exists to prevent.
  */
-export function planCounter(table: SqliteTable, state: SqliteLiveState, mode: Mode): SqliteStep {
+export function planCounter(table: SqliteTable, state: SqliteLiveState, rule: DecisionRule): SqliteStep {
   const base = {
     schema: table.schema,
     sequence: table.table,
@@ -49,7 +52,10 @@ export function planCounter(table: SqliteTable, state: SqliteLiveState, mode: Mo
   const rowExists = state.sequenceValue !== null;
   const nextValue = (state.sequenceValue ?? 0n) + 1n;
   const decision = decide(
-    { shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue, dataMax: state.dataMax, dataMin: state.dataMin }, mode);
+    {
+      shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue, dataMax: state.dataMax, dataMin: state.dataMin,
+      requirement: requirementOf(rule, table.schema, table.table),
+    }, rule.mode);
   const note = rowExists ? '' : ' (the table has no sqlite_sequence row)';
   return {
     table,

@@ -1,0 +1,84 @@
+import type { Dialect, PlannedStep, RunRequest } from './dialect';
+import type { Queryable } from './types';
+import type { Database } from './connect';
+import type { SourceCounter, SourceRead } from './cutover-match';
+import { countRoundTrips, redactUrl, resolveDatabase, withUrlScope } from './connect';
+import { SeqsyncError, isSeqsyncError } from './errors';
+import { dialectTraits } from './dialects';
+import { toRunRequest } from './options';
+import { runBatches } from './runner';
+import { counterKey } from './sequence-decision';
+
+/**
+ * Reads a cutover's source: what `check` reads there (the catalog, then each batch's positions and data under no
+ * write lock), so the source is never written and no `nextval` is called on it — only `pg_sequence_last_value`,
+ * information_schema and sqlite_sequence are read. Refuses a source that is the target itself, before anything is
+ * read from it. Every failure names the source, so it is never taken for the target's.
+ */
+export async function readSource(from: Database, target: { db: Database; dialect: Dialect; queryable: Queryable },
+  request: RunRequest, counter: { count: number }): Promise<SourceRead> {
+  const label = typeof from === 'string' ? redactUrl(from) : 'the source connection';
+  const named = (error: unknown): SeqsyncError => {
+    if (!isSeqsyncError(error)) return new SeqsyncError('QUERY_FAILED', `source ${label}: ${String(error)}`, { cause: error });
+    return new SeqsyncError(error.code, `source ${label}: ${error.message}`, { cause: error });
+  };
+  if (from === target.db) throw sameDatabase(label);
+  const sourceOptions = (() => {
+    try {
+      return withUrlScope(from, {});
+    } catch (error) {
+      throw named(error);
+    }
+  })();
+  const source = await resolveDatabase(from, (queryable) => countRoundTrips(queryable, counter)).catch((error: unknown) => {
+    throw named(error);
+  });
+  try {
+    const sameFamily = dialectTraits(source.dialect.name).label === dialectTraits(target.dialect.name).label
+      || (isMysqlFamily(source.dialect.name) && isMysqlFamily(target.dialect.name));
+    if (sameFamily) {
+      const [sourceIdentity, targetIdentity] = await Promise.all([
+        source.dialect.identify(source.queryable).catch((error: unknown) => { throw named(error); }),
+        target.dialect.identify(target.queryable),
+      ]);
+      if (sourceIdentity === targetIdentity) throw sameDatabase(label);
+    }
+    const schemas = dialectTraits(source.dialect.name).searchPathSchemas && dialectTraits(target.dialect.name).searchPathSchemas;
+    // The source is read in advance mode whatever the target's: what it has handed out, not what a reset would leave.
+    const sourceRequest = toRunRequest({
+      schemas: sourceOptions.schemas ?? (schemas ? request.schemas ?? undefined : undefined),
+      lockTimeoutMs: request.lockTimeoutMs, signal: request.signal, ...(request.batchSize === null ? {} : { batchSize: request.batchSize }),
+    }, 'check');
+    const handedOut = new Map<string, bigint>();
+    const observe = (step: PlannedStep) => {
+      if (step.handedOutBefore !== undefined) handedOut.set(counterKey(step.report.schema, step.report.sequence), step.handedOutBefore);
+    };
+    const result = await runBatches(source.dialect, source.queryable, sourceRequest, true, observe).catch((error: unknown) => {
+      throw named(error);
+    });
+    const counters: SourceCounter[] = result.sequences.map((report) => {
+      const ascending = report.increment > 0n;
+      const further = (a: bigint, b: bigint) => ((ascending ? a > b : a < b) ? a : b);
+      // A source counter behind its own data has handed out those keys all the same (they were inserted explicitly).
+      let nextValue = report.behind ? further(report.nextValueBefore, report.nextValueAfter) : report.nextValueBefore;
+      const cached = handedOut.get(counterKey(report.schema, report.sequence));
+      if (cached !== undefined) nextValue = further(nextValue, cached);
+      return {
+        schema: report.schema, name: report.sequence, nextValue,
+        uses: report.uses.map(({ schema, table, column }) => ({ schema, table, column })),
+      };
+    });
+    return { label: `${dialectTraits(source.dialect.name).label} ${label}`, schemas: dialectTraits(source.dialect.name).searchPathSchemas, counters };
+  } finally {
+    await source.close().catch(() => undefined);
+  }
+}
+
+function isMysqlFamily(name: string): boolean {
+  return name === 'mysql' || name === 'mariadb';
+}
+
+function sameDatabase(label: string): SeqsyncError {
+  return new SeqsyncError('INVALID_OPTION', `the source ${label} is the target database itself: `
+    + 'a cutover reads the database the data came from (the old primary, the MySQL or SQLite original). Nothing was changed.');
+}
