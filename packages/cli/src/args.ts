@@ -15,6 +15,10 @@ export interface ParsedArgs {
   readonly lockTimeoutMs?: number;
   /** At most this many tables per transaction (core's `batchSize`). */
   readonly batchSize?: number;
+  /** Cutover: the database the target's counters must not fall behind (core's `from`). */
+  readonly from?: string;
+  /** Steps past the source's position (or, without --from, past the data). */
+  readonly margin?: number;
 }
 
 /** A usage mistake: the CLI prints it on one line and exits 2. */
@@ -31,7 +35,9 @@ const COMMANDS: readonly string[] = ['check', 'realign'];
 const HELP_FLAGS: readonly string[] = ['-h', '--help'];
 // -v stays the version, as in node and npm: seqsync has no verbose mode it could be mistaken for.
 const VERSION_FLAGS: readonly string[] = ['-V', '-v', '--version'];
-const VALUE_OPTIONS: readonly string[] = ['--url', '--schema', '--table', '--exclude', '--lock-timeout', '--batch-size'];
+const VALUE_OPTIONS: readonly string[] = [
+  '--url', '--schema', '--table', '--exclude', '--lock-timeout', '--batch-size', '--from', '--margin',
+];
 const SWITCHES: Readonly<Record<Command, readonly string[]>> = {
   check: ['--json', '--quiet', '-q'],
   realign: ['--json', '--quiet', '-q', '--reset', '--dry-run'],
@@ -105,15 +111,17 @@ function parseCommand(command: Command, rest: readonly string[]): ParsedArgs {
     else if (flag === '--exclude') parsed.exclude.push(value);
     else if (flag === '--lock-timeout') parsed.lockTimeoutMs = wholeNumber(flag, value, 'milliseconds');
     else if (flag === '--batch-size') parsed.batchSize = wholeNumber(flag, value, 'tables');
+    else if (flag === '--from') parsed.from = value;
+    else if (flag === '--margin') parsed.margin = wholeNumber(flag, value, 'steps', 0);
   }
   // Both ask for stdout: one for the report as JSON, the other for nothing at all.
   if (parsed.quiet && parsed.json) throw new UsageError('options --quiet and --json cannot be used together');
   return parsed;
 }
 
-function wholeNumber(flag: string, value: string, unit: string): number {
-  if (!/^[0-9]+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WHOLE_NUMBER) {
-    throw new UsageError(`option ${flag} needs a whole number of ${unit} ≥ 1, got ${JSON.stringify(value)}`);
+function wholeNumber(flag: string, value: string, unit: string, least = 1): number {
+  if (!/^[0-9]+$/.test(value) || Number(value) < least || Number(value) > MAX_WHOLE_NUMBER) {
+    throw new UsageError(`option ${flag} needs a whole number of ${unit} ≥ ${least}, got ${JSON.stringify(value)}`);
   }
   return Number(value);
 }

@@ -34,7 +34,13 @@ const COMMON = `  --url URL          database URL (default: $DATABASE_URL, then 
                      in total (default 5000)
   --batch-size N     at most N tables per transaction (default: as many as the
                      server's lock table allows). Lower it when the server
-                     answers "out of shared memory" beside other busy clients`;
+                     answers "out of shared memory" beside other busy clients
+  --from URL         cutover: the database the data came from (the old primary,
+                     the MySQL or SQLite original), only read; each counter
+                     goes at least to where that database's counter for the
+                     same table and column stands (see the README, Cutover)
+  --margin N         N steps more past the source's position (with --from) or
+                     past the data (without): room for writes still arriving`;
 
 const OUTPUT = `  --json             print the report as JSON (bigints as strings). A
                      sequence's "action" is advanced / reset only when realign
@@ -58,7 +64,7 @@ ${COMMON}
 ${OUTPUT}
 
 Exit codes:
-  0    every sequence is clear of its data
+  0    every sequence is clear of its data (--from: and of the source's)
   1    at least one sequence is behind (listed)
   2    error (one line on stderr)
   130  SIGINT (Ctrl-C), 143 SIGTERM: the read was stopped on the server`;

@@ -73,6 +73,8 @@ function toOptions(args: ParsedArgs, io: Io, output: Output): Options {
     dryRun: args.dryRun,
     lockTimeoutMs: args.lockTimeoutMs,
     batchSize: args.batchSize,
+    ...(args.from === undefined ? {} : { from: args.from }),
+    ...(args.margin === undefined ? {} : { margin: args.margin }),
     signal: io.signal,
     onProgress: (done, total) => {
       if (args.command === 'realign' && !args.dryRun) io.onCommitted?.(done);
