@@ -81,7 +81,7 @@ export function matchSource(source: SourceRead, targets: readonly CounterOutline
       if (best === null || (ascending ? match.nextValue > best.nextValue : match.nextValue < best.nextValue)) best = match;
     }
     if (best === null) continue;
-    sources.set(counterKey(target.schema, target.name), best);
+    sources.set(counterKey(target.schema, target.name), { counter: best.counter, nextValue: best.nextValue });
     const required = best.nextValue + BigInt(margin) * (target.increment ?? 1n);
     if (target.bounds !== null && (required > target.bounds.max || required < target.bounds.min)) {
       misfits.push(`source ${best.counter} next value ${best.nextValue}${margin === 0 ? '' : ` + ${margin} steps = ${required}`} `
