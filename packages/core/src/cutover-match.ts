@@ -1,5 +1,7 @@
 import type { CutoverSummary } from './types';
 import type { CutoverRule } from './sequence-decision';
+import type { CatalogScope } from './dialect';
+import type { QualifiedName } from './table-names';
 import { SeqsyncError } from './errors';
 import { counterKey } from './sequence-decision';
 
@@ -58,7 +60,8 @@ const columnText = (use: FedColumn) => `${use.schema}.${use.table}.${use.column}
  *
  * @throws SeqsyncError `CUTOVER_MISMATCH`: an ambiguous name, or a source position outside a target counter's range.
  */
-export function matchSource(source: SourceRead, targets: readonly CounterOutline[], targetSchemas: boolean, margin: number): CutoverMatch {
+export function matchSource(source: SourceRead, targets: readonly CounterOutline[], targetSchemas: boolean, margin: number,
+  scope: Pick<CatalogScope, 'tables' | 'exclude'> = { tables: null, exclude: [] }): CutoverMatch {
   const bySchema = source.schemas && targetSchemas;
   const keyOf = (use: FedColumn) => (bySchema ? `${use.schema}\u0000` : '') + `${use.table}\u0000${use.column}`;
   const sourceByKey = indexSource(source, keyOf, bySchema);
@@ -92,8 +95,12 @@ export function matchSource(source: SourceRead, targets: readonly CounterOutline
     throw new SeqsyncError('CUTOVER_MISMATCH', `${misfits[0]}${misfits.length > 1 ? ` (and ${misfits.length - 1} more)` : ''}: `
       + 'widen the target column or sequence (e.g. to bigint) first. Nothing was changed.');
   }
+  // A run narrowed to some tables does not list the source's others as missing on the target.
+  const named = (use: FedColumn, names: readonly QualifiedName[]) =>
+    names.some((name) => name.name === use.table && (!bySchema || name.schema === null || name.schema === use.schema));
   const unmatchedSource = source.counters.flatMap((counter) => counter.uses)
-    .filter((use) => !matchedKeys.has(keyOf(use))).map(columnText);
+    .filter((use) => !matchedKeys.has(keyOf(use)) && (scope.tables === null || named(use, scope.tables)) && !named(use, scope.exclude))
+    .map(columnText);
   return {
     rule: { margin, sources },
     summary: { source: source.label, unmatchedSource, unmatchedTarget },

@@ -68,7 +68,8 @@ export async function readSource(from: Database, target: { db: Database; dialect
         uses: report.uses.map(({ schema, table, column }) => ({ schema, table, column })),
       };
     });
-    return { label: `${dialectTraits(source.dialect.name).label} ${label}`, schemas: dialectTraits(source.dialect.name).searchPathSchemas, counters };
+    const traits = dialectTraits(source.dialect.name);
+    return { label: `${traits.label} ${label}`, schemas: traits.searchPathSchemas, counters };
   } finally {
     await source.close().catch(() => undefined);
   }

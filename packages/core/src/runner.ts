@@ -26,7 +26,7 @@ export async function runBatches<Catalog extends DialectCatalog, Counter, Step e
   dialect.assertPrivileges(catalog, !readOnly);
   // Matched on the catalog, before the first batch: an ambiguous name or a position the target cannot take changes nothing.
   const matched = request.source === null ? null : matchSource(request.source, dialect.outline(catalog),
-    dialectTraits(dialect.name).searchPathSchemas, request.cutover?.margin ?? 0);
+    dialectTraits(dialect.name).searchPathSchemas, request.cutover?.margin ?? 0, request);
   if (matched !== null) request = { ...request, cutover: matched.rule };
   const batches = dialect.batches(catalog, request);
   const statements: string[] = [];

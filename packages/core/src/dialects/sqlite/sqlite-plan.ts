@@ -2,7 +2,7 @@ import type { SequenceReport } from '../../types';
 import type { DecisionRule } from '../../sequence-decision';
 import type { SequenceShape } from '../../sequence-math';
 import type { SqliteLiveState, SqliteTable } from './sqlite-introspect';
-import { decide, exhaustion, reportOf, requirementOf } from '../../sequence-decision';
+import { decide, exhaustion, reportOf, requiredNextValue, requirementOf } from '../../sequence-decision';
 import { quoteIdent, quoteLiteral, sqlInteger } from './sqlite-sql';
 
 /** A rowid is a signed 64-bit integer; AUTOINCREMENT starts at 1 and counts up by 1. */
@@ -40,6 +40,21 @@ export function planCounter(table: SqliteTable, state: SqliteLiveState, rule: De
   };
   if (!table.autoincrement) {
     const next = state.dataMax === null || state.dataMax < 0n ? 1n : state.dataMax + 1n;
+    const requirement = requirementOf(rule, table.schema, table.table);
+    const required = requiredNextValue(ROWID_SHAPE, next, requirement);
+    if (requirement !== undefined && required !== null && required > next) {
+      // A cutover asks for more than SQLite will give: the next insert reuses ids the source already handed out.
+      const decision = decide({ shape: ROWID_SHAPE, columnRange: ROWID_RANGE, nextValue: next, dataMax: state.dataMax,
+        dataMin: state.dataMin, requirement }, rule.mode);
+      return {
+        table, newNextValue: null, rowExists: false,
+        report: reportOf({ ...base, nextValueBefore: next }, {
+          ...decision, action: 'skipped', newNextValue: null, nextValueAfter: next, behind: true,
+          reason: `INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives each insert max(rowid)+1 and keeps no counter `
+            + `to move to the required ${required}, so ids from ${next} the source handed out come back; declare the key AUTOINCREMENT`,
+        }),
+      };
+    }
     return {
       table, newNextValue: null, rowExists: false,
       report: reportOf({ ...base, nextValueBefore: next }, {
