@@ -50,6 +50,10 @@ function nameAsText(column: string): string {
   return `${column}::pg_catalog.text COLLATE pg_catalog."C"`;
 }
 
+/** What the server is (postgres-engines.ts): its version(), and Citus's version, which runs inside real PostgreSQL. */
+const SERVER_VERSION = 'pg_catalog.version()';
+const CITUS_VERSION = `(SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname = 'citus'::pg_catalog.name)`;
+
 /**
  * Sequences are found from dependencies, never from names:
  *  - pg_depend 'a' (OWNED BY, what serial creates) and 'i' (identity columns) from sequence to column;
@@ -72,7 +76,8 @@ function nameAsText(column: string): string {
  * role's `unnest(text[])`, `cardinality(text[])` or `=(oid, regclass)` in a schema on the search path would be a
  * better match than pg_catalog's polymorphic or coercing ones, and run as the caller.
  * Each row also carries the size of the shared lock table (max_locks_per_transaction × connections),
- * so batches can be sized to never run a transaction out of it.
+ * so batches can be sized to never run a transaction out of it. One more row, present whatever else is found, says
+ * what the server is (see {@link SERVER_IDENTITY_SQL}); every other row has it NULL.
  */
 export const CATALOG_SQL = `
 WITH RECURSIVE
@@ -250,7 +255,8 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
        u.relpersistence = 'u' OR sc.relpersistence = 'u' AS "unlogged",
        session.in_recovery AS "inRecovery",
        session.lock_capacity AS "lockCapacity",
-       NULL::pg_catalog.text AS "warning", NULL::pg_catalog.text AS "warningDetail"
+       NULL::pg_catalog.text AS "warning", NULL::pg_catalog.text AS "warningDetail",
+       NULL::pg_catalog.text AS "serverVersion", NULL::pg_catalog.text AS "citusVersion"
 FROM scoped u
 CROSS JOIN session
 JOIN pg_catalog.pg_class sc ON sc.oid = u.seq_oid
@@ -263,12 +269,21 @@ UNION ALL
 SELECT w.seq_oid::pg_catalog.int8, ${nameAsText('wn.nspname')}, ${nameAsText('ws.relname')}, NULL, NULL, NULL, NULL, NULL,
        NULL, ${nameAsText('w.table_schema')}, ${nameAsText('w.table_name')}, NULL, ${nameAsText('w.column_name')},
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       session.in_recovery, session.lock_capacity, w.problem, w.detail
+       session.in_recovery, session.lock_capacity, w.problem, w.detail, NULL, NULL
 FROM warnings w
 CROSS JOIN session
 LEFT JOIN pg_catalog.pg_class ws ON ws.oid = w.seq_oid
 LEFT JOIN pg_catalog.pg_namespace wn ON wn.oid = ws.relnamespace
+UNION ALL
+-- what the server is, in the row's last two columns (all others NULL, so it sorts last)
+SELECT ${Array.from({ length: 31 }, () => 'NULL').join(', ')}, ${SERVER_VERSION}, ${CITUS_VERSION}
 ORDER BY 2, 3, 10, 11, 13`;
+
+/**
+ * The server's version() alone, asked only after the catalog query failed as a server that is not PostgreSQL fails it
+ * (postgres-introspect.ts); it asks nothing such a server might lack itself: no pg_extension, no casts.
+ */
+export const SERVER_IDENTITY_SQL = `SELECT ${SERVER_VERSION} AS "serverVersion"`;
 
 /**
  * Which named tables exist at all, to tell "unknown table" from "table without a sequence"; with each, its own OID

@@ -3,7 +3,10 @@ import type { SequenceShape } from '../../sequence-math';
 import type { QualifiedName } from '../../table-names';
 import type { CatalogScope } from '../../dialect';
 import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } from '../../table-names';
-import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL } from './postgres-catalog-sql';
+import type { ServerIdentity } from './postgres-engines';
+import { SeqsyncError } from '../../errors';
+import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, SERVER_IDENTITY_SQL } from './postgres-catalog-sql';
+import { unsupportedEngineError } from './postgres-engines';
 
 export interface PostgresColumnUse extends SequenceUse {
   readonly tableOid: string;
@@ -51,6 +54,8 @@ export interface PostgresCatalog {
   readonly inRecovery: boolean;
   /** Defaults in scope the catalog cannot tie to data seqsync reads, one sentence each naming the column. */
   readonly warnings: readonly string[];
+  /** What the server says it is; a distributed engine (postgres-engines.ts) was refused before this was returned. */
+  readonly server: ServerIdentity;
 }
 
 interface RawUseRow {
@@ -63,21 +68,67 @@ interface RawUseRow {
   keyIndexed: boolean; unlogged: boolean; inRecovery: boolean; lockCapacity: string;
   /** Set on the rows that describe something untraced rather than a sequence's use (see {@link untracedWarning}). */
   warning: UntracedKind | null; warningDetail: string | null;
+  /** Set only on the one row that describes the server (version() and the Citus extension's version). */
+  serverVersion: string | null; citusVersion: string | null;
 }
 
 type UntracedKind = 'nextval' | 'function' | 'view' | 'foreign table';
 
-/** Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched. */
+/**
+ * Reads the catalog in one round trip (plus one each when schemas or tables are named); no user table is touched.
+ * A distributed engine (CockroachDB, YugabyteDB, Citus) is refused here, before anything reads a user table.
+ *
+ * @throws SeqsyncError `UNSUPPORTED_DATABASE` naming the engine and why setval is wrong there.
+ */
 export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
+  try {
+    return await readCatalog(db, scope);
+  } catch (error) {
+    throw (await refusalAfterFailure(db, error)) ?? error;
+  }
+}
+
+/*
+ * SQLSTATEs a server that is not PostgreSQL answers PostgreSQL's catalog query with: class 42 (an unknown function,
+ * table or column: YugabyteDB's PostgreSQL 11 fork has no pg_partition_tree, nor is CockroachDB's emulated catalog
+ * expected to) and feature_not_supported (CockroachDB's "unimplemented"). Only after one of these is the server
+ * asked what it is: after a cancel, a timeout or a lost connection nothing more may be sent.
+ */
+const FOREIGN_SQL_STATE = /^(?:42|0A000$)/;
+
+/**
+ * The refusal when a failed catalog read came from a distributed engine, else null (the caller rethrows the original).
+ * Which engine answers is carried by the catalog query itself, at no cost; this one more round trip happens only on
+ * the failure path, where the catalog query could not say. The ParameterStatus `server_version` of the start-up would
+ * cost nothing either, but a Queryable (an ORM's connection, a pool) does not carry it, and CockroachDB's ("13.0.0")
+ * does not name CockroachDB. In a transaction the failure aborted, the question fails too, and the original stands.
+ */
+async function refusalAfterFailure(db: Queryable, error: unknown): Promise<SeqsyncError | null> {
+  if (error instanceof SeqsyncError || !FOREIGN_SQL_STATE.test(String((error as { code?: unknown } | null)?.code ?? ''))) return null;
+  try {
+    const [row] = await db.query<{ serverVersion?: unknown }>(SERVER_IDENTITY_SQL);
+    return typeof row?.serverVersion === 'string'
+      ? unsupportedEngineError({ version: row.serverVersion, citusVersion: null }) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
   await assertSchemasExist(db, scope.schemas);
   const found = await resolveTables(db, scope.tables ?? [], scope.exclude);
-  const rows = await db.query<RawUseRow>(CATALOG_SQL, [
+  const read = await db.query<RawUseRow>(CATALOG_SQL, [
     scope.schemas,
     scope.tables === null ? null : scope.tables.map((t) => t.schema),
     scope.tables === null ? null : scope.tables.map((t) => t.name),
     scope.exclude.map((t) => t.schema),
     scope.exclude.map((t) => t.name),
   ]);
+  const serverRow = read.find((row) => row.serverVersion !== null);
+  const server: ServerIdentity = { version: serverRow?.serverVersion ?? '', citusVersion: serverRow?.citusVersion ?? null };
+  const refusal = unsupportedEngineError(server);
+  if (refusal !== null) throw refusal;
+  const rows = read.filter((row) => row !== serverRow);
   const untraced = rows.filter((row) => row.warning !== null);
   const sequences = groupBySequence(rows.filter((row) => row.warning === null));
   // A named partition or inheritance child is fed by the sequence of the ancestor whose MAX() covers its rows.
@@ -90,7 +141,7 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<P
   const inRecovery = rows.find((row) => row.warning === null)?.inRecovery ?? false;
   return {
     sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery,
-    warnings: untraced.map(untracedWarning),
+    warnings: untraced.map(untracedWarning), server,
   };
 }
 
