@@ -150,7 +150,10 @@ export interface CutoverEvidence {
   readonly sourceNextValue: bigint | null;
   /** The steps asked for (`margin`). */
   readonly margin: number;
-  /** The value the next insert must get at least: source next value (without `from`: the first past the data) + margin steps. */
+  /**
+   * The value the next insert must get at least: source next value (without `from`: the first past the data) + margin
+   * steps. Null for a counter no source counter feeds: it is decided by its own data, and the margin is not applied to it.
+   */
   readonly requiredNextValue: bigint | null;
   /**
    * What decided `nextValueAfter`: `source` (its position plus the margin), `data` (the target's own keys, plus the margin
