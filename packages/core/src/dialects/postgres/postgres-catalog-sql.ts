@@ -52,7 +52,8 @@ function nameAsText(column: string): string {
 
 /** What the server is (postgres-engines.ts): its version(), and Citus's version, which runs inside real PostgreSQL. */
 const SERVER_VERSION = 'pg_catalog.version()';
-const CITUS_VERSION = `(SELECT e.extversion FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'citus'::pg_catalog.name)`;
+const CITUS_VERSION = `(SELECT e.extversion FROM pg_catalog.pg_extension e
+  WHERE e.extname OPERATOR(pg_catalog.=) 'citus'::pg_catalog.name)`;
 
 /**
  * Sequences are found from dependencies, never from names:
