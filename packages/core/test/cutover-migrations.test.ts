@@ -1,0 +1,415 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { check, realign, type Report, type SequenceReport } from '../src';
+import { createTestDatabase, nextValue, type TestDatabase } from '../../../test-support/test-database';
+import { autoIncrementOf, createMysqlDatabase, insertedId, type MysqlTestDatabase } from '../../../test-support/mysql-database';
+import { createSqliteFile, sqliteSequenceOf, type SqliteTestFile } from '../../../test-support/sqlite-database';
+import { seqsync } from '../../cli/test/cli-run';
+import { insertedPostgresId, rejection, sequenceStates } from './support/cutover-state';
+
+/*
+ * Cutover after a migration between databases of different kinds: the target's counters continue where the source's
+ * would have, not merely past the rows that were copied. Needs PostgreSQL, MariaDB and SQLite at once, so it is
+ * named neither *.postgres.test.ts (the version matrix reruns those on embedded PostgreSQL alone) nor
+ * *.mysql.test.ts; the PostgreSQL-only cutover suites are cutover-between-databases and cutover-faults.postgres.test.ts.
+ */
+
+/** `('<prefix>1'), ('<prefix>2'), …`: a plain multi-row VALUES, so MariaDB allocates exactly one id per row. */
+function valuesList(count: number, prefix: string): string {
+  return Array.from({ length: count }, (_, index) => `('${prefix}${index + 1}')`).join(', ');
+}
+
+/** Copies `id` and one text column from MariaDB into the PostgreSQL table of the same name, ids given explicitly. */
+async function copyFromMariadb(from: MysqlTestDatabase, to: TestDatabase, table: string, column: string): Promise<void> {
+  const rows = await from.sql<{ id: number; value: string }>(`SELECT id, ${column} AS value FROM ${table} ORDER BY id`);
+  await to.sql(`INSERT INTO ${table} (id, ${column}) SELECT * FROM unnest($1::int8[], $2::text[])`,
+    [rows.map((row) => row.id), rows.map((row) => row.value)]);
+}
+
+function counter(report: Report, sequence: string): SequenceReport {
+  const found = report.sequences.find((s) => `${s.schema}.${s.sequence}` === sequence || s.sequence === sequence);
+  if (found === undefined) {
+    throw new Error(`no counter ${sequence} in ${report.sequences.map((s) => `${s.schema}.${s.sequence}`).join(', ')}`);
+  }
+  return found;
+}
+
+function fileHash(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+describe('cutover from MariaDB to PostgreSQL', () => {
+  let pg: TestDatabase;
+  let my: MysqlTestDatabase;
+  beforeEach(async () => {
+    [pg, my] = await Promise.all([createTestDatabase('cutover_from_maria'), createMysqlDatabase('cutover_to_pg')]);
+  });
+  afterEach(() => Promise.all([pg.drop(), my.drop()]));
+
+  it('rows copied with explicit ids: the serial continues at the source\'s AUTO_INCREMENT (51, left above MAX 45 by deletes), '
+    + 'and MariaDB is only read', async () => {
+    await my.sql(`CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20));
+      INSERT INTO users (name) VALUES ${valuesList(50, 'user ')}; DELETE FROM users WHERE id > 45;`);
+    await pg.sql('CREATE TABLE users (id serial PRIMARY KEY, name text)');
+    await copyFromMariadb(my, pg, 'users', 'name');
+    expect(await autoIncrementOf(my, 'users')).toBe(51n);
+
+    const planned = await check(pg.url, { from: my.url });
+    expect(planned.sequences).toEqual([expect.objectContaining({
+      schema: 'public', sequence: 'users_id_seq', dataMax: 45n, nextValueBefore: 1n, nextValueAfter: 51n, behind: true,
+      action: 'would_advance',
+      cutover: { sourceCounter: `${my.name}.users`, sourceNextValue: 51n, margin: 0, requiredNextValue: 51n, decidedBy: 'source' },
+    })]);
+    expect(planned.cutover).toMatchObject({ source: expect.stringContaining(my.name), unmatchedSource: [], unmatchedTarget: [] });
+
+    const report = await realign(pg.url, { from: my.url });
+    expect(counter(report, 'users_id_seq')).toMatchObject({ action: 'advanced', nextValueBefore: 1n, nextValueAfter: 51n });
+    expect(await insertedPostgresId(pg, 'users')).toBe(51n);
+    expect(await autoIncrementOf(my, 'users')).toBe(51n);
+    expect(await my.sql('SELECT COUNT(*) AS n, MAX(id) AS max FROM users')).toEqual([{ n: 45, max: 45 }]);
+    expect(counter(await check(pg.url, { from: my.url }), 'users_id_seq')).toMatchObject({ behind: false, action: 'unchanged' });
+  });
+
+  it('a MariaDB SEQUENCE feeding a column default (NOCACHE, next 31, MAX 25): the identity continues at 31, '
+    + 'and the source sequence is not drawn from', async () => {
+    await my.sql(`CREATE SEQUENCE invoice_seq NOCACHE;
+      CREATE TABLE invoice (id BIGINT PRIMARY KEY DEFAULT NEXTVAL(invoice_seq), ref VARCHAR(20));
+      INSERT INTO invoice (ref) VALUES ${valuesList(30, 'inv ')}; DELETE FROM invoice WHERE id > 25;`);
+    await pg.sql('CREATE TABLE invoice (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, ref text)');
+    await copyFromMariadb(my, pg, 'invoice', 'ref');
+    const sourceSequence = () => my.sql('SELECT CAST(next_not_cached_value AS CHAR) AS next FROM invoice_seq');
+    expect(await sourceSequence()).toEqual([{ next: '31' }]);
+
+    const report = await realign(pg.url, { from: my.url });
+    expect(counter(report, 'invoice_id_seq')).toMatchObject({
+      dataMax: 25n, nextValueBefore: 1n, nextValueAfter: 31n, action: 'advanced',
+      cutover: { sourceCounter: `${my.name}.invoice_seq`, sourceNextValue: 31n, margin: 0, requiredNextValue: 31n, decidedBy: 'source' },
+    });
+    expect(await insertedPostgresId(pg, 'invoice')).toBe(31n);
+    expect(await sourceSequence()).toEqual([{ next: '31' }]);
+  });
+
+  it('a cached MariaDB SEQUENCE (CACHE 1000, three values drawn): the target starts past the cached block, at 1001, since the '
+    + 'source\'s sessions may still hand out values up to 1000', async () => {
+    await my.sql(`CREATE SEQUENCE cached_seq CACHE 1000; CREATE TABLE cached (id BIGINT PRIMARY KEY DEFAULT NEXTVAL(cached_seq));
+      INSERT INTO cached () VALUES (), (), ();`);
+    await pg.sql('CREATE TABLE cached (id bigserial PRIMARY KEY); INSERT INTO cached SELECT pg_catalog.generate_series(1, 3);');
+    const report = await realign(pg.url, { from: my.url });
+    expect(counter(report, 'cached_id_seq')).toMatchObject({ nextValueAfter: 1001n, action: 'advanced',
+      cutover: { sourceCounter: `${my.name}.cached_seq`, sourceNextValue: 1001n, decidedBy: 'source' } });
+    expect(await insertedPostgresId(pg, 'cached')).toBe(1001n);
+    expect(await my.sql('SELECT CAST(next_not_cached_value AS CHAR) AS next FROM cached_seq')).toEqual([{ next: '1001' }]);
+  });
+
+  it('the next value is the greatest of source, target data and target position; reset gives up only the position; '
+    + 'counters on one side only are listed', async () => {
+    await my.sql(`CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)) AUTO_INCREMENT = 1000;
+      INSERT INTO orders (id, note) VALUES (1, 'a'), (2, 'b'), (3, 'c');
+      CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)); INSERT INTO items (note) VALUES ${valuesList(20, 'i')};
+      CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)); INSERT INTO events (note) VALUES ${valuesList(5, 'e')};
+      CREATE TABLE audit_log (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20)); INSERT INTO audit_log (note) VALUES ('x');`);
+    // orders: source ahead (1000). items: the target holds rows past the source's (60 > 21). events: the target's
+    // counter already stands at 501, past the source's 6 and its own data (3 of the 5 rows copied). sessions: target only.
+    await pg.sql(`CREATE TABLE orders (id serial PRIMARY KEY, note text); INSERT INTO orders VALUES (1, 'a'), (2, 'b'), (3, 'c');
+      CREATE TABLE items (id serial PRIMARY KEY, note text); INSERT INTO items (id) SELECT pg_catalog.generate_series(1, 60);
+      CREATE TABLE events (id serial PRIMARY KEY, note text); INSERT INTO events (id) VALUES (1), (2), (3);
+      SELECT pg_catalog.setval('events_id_seq', 500);
+      CREATE TABLE sessions (id serial PRIMARY KEY); INSERT INTO sessions (id) SELECT pg_catalog.generate_series(1, 7);`);
+
+    const report = await realign(pg.url, { from: my.url });
+    const outcome = (sequence: string) => {
+      const found = counter(report, sequence);
+      return [found.nextValueBefore, found.nextValueAfter, found.action, found.cutover?.sourceNextValue, found.cutover?.decidedBy];
+    };
+    expect(outcome('orders_id_seq')).toEqual([1n, 1000n, 'advanced', 1000n, 'source']);
+    expect(outcome('items_id_seq')).toEqual([1n, 61n, 'advanced', 21n, 'data']);
+    expect(outcome('events_id_seq')).toEqual([501n, 501n, 'unchanged', 6n, 'current']);
+    expect(counter(report, 'sessions_id_seq')).toMatchObject({ nextValueAfter: 8n, action: 'advanced',
+      cutover: { sourceCounter: null, sourceNextValue: null, decidedBy: 'data' } });
+    expect(report.cutover).toMatchObject({ unmatchedSource: [`${my.name}.audit_log.id`], unmatchedTarget: ['public.sessions.id'] });
+    expect([await insertedPostgresId(pg, 'orders'), await insertedPostgresId(pg, 'items')]).toEqual([1000n, 61n]);
+
+    const reset = await realign(pg.url, { from: my.url, mode: 'reset', tables: ['events'] });
+    expect(counter(reset, 'events_id_seq')).toMatchObject({ nextValueBefore: 501n, nextValueAfter: 6n, action: 'reset',
+      cutover: { sourceNextValue: 6n, requiredNextValue: 6n, decidedBy: 'source' } });
+    expect(await insertedPostgresId(pg, 'events')).toBe(6n);
+    expect([await autoIncrementOf(my, 'orders'), await autoIncrementOf(my, 'items'), await autoIncrementOf(my, 'events')])
+      .toEqual([1000n, 21n, 6n]);
+  });
+
+  it('margin 10 on a target with INCREMENT BY 5: source next 51 + 10 × 5 = 101, on the target\'s own progression; '
+    + 'target data past that (61) is taken as it is', async () => {
+    await my.sql(`CREATE TABLE tickets (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20));
+      INSERT INTO tickets (note) VALUES ${valuesList(50, 't')};
+      CREATE TABLE reports (id INT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(20));
+      INSERT INTO reports (note) VALUES ${valuesList(20, 'r')};`);
+    await pg.sql(`CREATE TABLE tickets (id integer GENERATED BY DEFAULT AS IDENTITY (INCREMENT BY 5) PRIMARY KEY, note text);
+      INSERT INTO tickets (id) SELECT pg_catalog.generate_series(1, 46, 5);
+      CREATE TABLE reports (id serial PRIMARY KEY, note text); INSERT INTO reports (id) SELECT pg_catalog.generate_series(1, 60);`);
+    const report = await realign(pg.url, { from: my.url, margin: 10 });
+    expect(counter(report, 'tickets_id_seq')).toMatchObject({ increment: 5n, dataMax: 46n, nextValueAfter: 101n, action: 'advanced',
+      cutover: { sourceNextValue: 51n, margin: 10, requiredNextValue: 101n, decidedBy: 'source' } });
+    // With from, the margin is counted past the source only: the target's own data, further (61 > 21 + 10), is not padded.
+    expect(counter(report, 'reports_id_seq')).toMatchObject({ nextValueAfter: 61n,
+      cutover: { sourceNextValue: 21n, margin: 10, requiredNextValue: 31n, decidedBy: 'data' } });
+    expect([await insertedPostgresId(pg, 'tickets'), await insertedPostgresId(pg, 'tickets'), await insertedPostgresId(pg, 'reports')])
+      .toEqual([101n, 106n, 61n]);
+    const after = await check(pg.url, { from: my.url, margin: 10 });
+    expect(counter(after, 'tickets_id_seq')).toMatchObject({ behind: false, action: 'unchanged' });
+  });
+
+  it('a source table name in two target schemas (a.users, b.users) is CUTOVER_MISMATCH naming both, nothing changed; '
+    + 'schemas: [\'a\'] settles it', async () => {
+    await my.sql(`CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20));
+      INSERT INTO users (name) VALUES ${valuesList(50, 'u')}; DELETE FROM users WHERE id > 45;`);
+    await pg.sql(`CREATE SCHEMA a; CREATE SCHEMA b;
+      CREATE TABLE a.users (id serial PRIMARY KEY, name text); INSERT INTO a.users (id) SELECT pg_catalog.generate_series(1, 45);
+      CREATE TABLE b.users (id serial PRIMARY KEY, name text); INSERT INTO b.users (id) VALUES (1), (2);
+      SELECT pg_catalog.setval('b.users_id_seq', 7);`);
+    const before = await sequenceStates(pg);
+
+    for (const run of [realign, check]) {
+      const error = await rejection(run(pg.url, { from: my.url }));
+      expect(error.code).toBe('CUTOVER_MISMATCH');
+      expect(error.message).toMatch(/\ba\.users\b|"a"\."users"/);
+      expect(error.message).toMatch(/\bb\.users\b|"b"\."users"/);
+    }
+    expect(await sequenceStates(pg)).toEqual(before);
+
+    const scoped = await realign(pg.url, { from: my.url, schemas: ['a'] });
+    expect(scoped.sequences).toEqual([expect.objectContaining({ schema: 'a', sequence: 'users_id_seq', nextValueAfter: 51n,
+      action: 'advanced' })]);
+    expect(await insertedPostgresId(pg, 'a.users')).toBe(51n);
+    expect(await nextValue(pg, 'b.users_id_seq')).toBe(8n);
+    expect(await autoIncrementOf(my, 'users')).toBe(51n);
+  });
+});
+
+describe('cutover from SQLite to PostgreSQL', () => {
+  let pg: TestDatabase;
+  let sqlite: SqliteTestFile;
+  beforeEach(async () => {
+    pg = await createTestDatabase('cutover_from_sqlite');
+    sqlite = createSqliteFile('cutover-source');
+  });
+  afterEach(async () => {
+    sqlite.remove();
+    await pg.drop();
+  });
+
+  it('AUTOINCREMENT left above MAX by deletes continues at sqlite_sequence + 1 (21); a rowid table at MAX(rowid) + 1 (41, '
+    + 'rows past 30 not copied); the file is not written', async () => {
+    sqlite.db.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
+      INSERT INTO notes (body) VALUES ${valuesList(20, 'n')}; DELETE FROM notes WHERE id > 15;
+      CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT); INSERT INTO tags (label) VALUES ${valuesList(40, 't')};`);
+    expect(sqliteSequenceOf(sqlite.db, 'notes')).toBe(20n);
+    await pg.sql(`CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (id) SELECT pg_catalog.generate_series(1, 15);
+      CREATE TABLE tags (id bigserial PRIMARY KEY, label text); INSERT INTO tags (id) SELECT pg_catalog.generate_series(1, 30);`);
+    const hash = fileHash(sqlite.path);
+
+    const planned = await check(pg.url, { from: sqlite.url });
+    expect(planned.sequences.map((s) => [s.sequence, s.behind, s.nextValueAfter, s.cutover?.sourceCounter, s.cutover?.sourceNextValue]))
+      .toEqual([['notes_id_seq', true, 21n, 'main.notes', 21n], ['tags_id_seq', true, 41n, 'main.tags', 41n]]);
+
+    const report = await realign(pg.url, { from: sqlite.url });
+    expect(report.sequences.map((s) => [s.sequence, s.action, s.nextValueAfter, s.cutover?.decidedBy]))
+      .toEqual([['notes_id_seq', 'advanced', 21n, 'source'], ['tags_id_seq', 'advanced', 41n, 'source']]);
+    expect(report.cutover).toMatchObject({ source: expect.stringContaining(sqlite.path), unmatchedSource: [], unmatchedTarget: [] });
+    expect([await insertedPostgresId(pg, 'notes'), await insertedPostgresId(pg, 'tags')]).toEqual([21n, 41n]);
+    expect(fileHash(sqlite.path)).toBe(hash);
+    expect(sqliteSequenceOf(sqlite.db, 'notes')).toBe(20n);
+  });
+});
+
+describe('cutover from PostgreSQL to MariaDB', () => {
+  let pg: TestDatabase;
+  let my: MysqlTestDatabase;
+  beforeEach(async () => {
+    [pg, my] = await Promise.all([createTestDatabase('cutover_to_maria'), createMysqlDatabase('cutover_from_pg')]);
+  });
+  afterEach(() => Promise.all([pg.drop(), my.drop()]));
+
+  it('a PostgreSQL sequence at 200 (data MAX 150): MariaDB\'s AUTO_INCREMENT becomes 200 and the next insert gets 200; '
+    + 'the PostgreSQL sequence is unchanged', async () => {
+    await pg.sql(`CREATE TABLE orders (id serial PRIMARY KEY, note text);
+      INSERT INTO orders (id, note) SELECT g, 'o' || g FROM pg_catalog.generate_series(1, 150) g;
+      SELECT pg_catalog.setval('orders_id_seq', 199);`);
+    const rows = await pg.sql<{ id: number; note: string }>('SELECT id, note FROM orders ORDER BY id');
+    await my.sql(`CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, note TEXT);
+      INSERT INTO orders (id, note) VALUES ${rows.map((row) => `(${row.id}, '${row.note}')`).join(', ')};`);
+    expect(await autoIncrementOf(my, 'orders')).toBe(151n);
+    const source = await sequenceStates(pg);
+
+    const planned = await check(my.url, { from: pg.url });
+    expect(planned.sequences).toEqual([expect.objectContaining({ sequence: 'orders', dataMax: 150n, nextValueBefore: 151n,
+      nextValueAfter: 200n, behind: true, action: 'would_advance' })]);
+    const report = await realign(my.url, { from: pg.url });
+    expect(report.sequences).toEqual([expect.objectContaining({ sequence: 'orders', nextValueBefore: 151n, nextValueAfter: 200n,
+      action: 'advanced',
+      cutover: { sourceCounter: 'public.orders_id_seq', sourceNextValue: 200n, margin: 0, requiredNextValue: 200n, decidedBy: 'source' },
+    })]);
+    expect(await autoIncrementOf(my, 'orders')).toBe(200n);
+    expect(await insertedId(my, 'orders')).toBe(200n);
+    expect(await sequenceStates(pg)).toEqual(source);
+  });
+});
+
+describe('cutover from PostgreSQL to SQLite', () => {
+  let pg: TestDatabase;
+  let sqlite: SqliteTestFile;
+  beforeEach(async () => {
+    pg = await createTestDatabase('cutover_to_sqlite');
+    sqlite = createSqliteFile('cutover-target');
+  });
+  afterEach(async () => {
+    sqlite.remove();
+    await pg.drop();
+  });
+
+  it('a PostgreSQL sequence at 200 (data MAX 150): the AUTOINCREMENT table\'s sqlite_sequence becomes 199 and the next insert '
+    + 'gets 200', async () => {
+    await pg.sql(`CREATE TABLE orders (id serial PRIMARY KEY); INSERT INTO orders SELECT pg_catalog.generate_series(1, 150);
+      SELECT pg_catalog.setval('orders_id_seq', 199);`);
+    sqlite.db.exec(`CREATE TABLE orders (id INTEGER PRIMARY KEY AUTOINCREMENT);
+      WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < 150) INSERT INTO orders (id) SELECT id FROM n;`);
+    expect(sqliteSequenceOf(sqlite.db, 'orders')).toBe(150n);
+    const source = await sequenceStates(pg);
+    const report = await realign(sqlite.url, { from: pg.url });
+    expect(report.sequences).toEqual([expect.objectContaining({ sequence: 'orders', nextValueBefore: 151n, nextValueAfter: 200n,
+      action: 'advanced', cutover: expect.objectContaining({ sourceCounter: 'public.orders_id_seq', sourceNextValue: 200n }) })]);
+    expect(sqliteSequenceOf(sqlite.db, 'orders')).toBe(199n);
+    expect(Number(sqlite.db.prepare('INSERT INTO orders DEFAULT VALUES').run().lastInsertRowid)).toBe(200);
+    expect(await sequenceStates(pg)).toEqual(source);
+  });
+
+  it('a rowid table (INTEGER PRIMARY KEY, no AUTOINCREMENT) has no counter to keep a source position: it is skipped and still '
+    + 'behind, the reason naming AUTOINCREMENT, and the CLI\'s realign exits 1', async () => {
+    await pg.sql(`CREATE TABLE tags (id serial PRIMARY KEY); INSERT INTO tags SELECT pg_catalog.generate_series(1, 150);
+      SELECT pg_catalog.setval('tags_id_seq', 199);`);
+    sqlite.db.exec('CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT); INSERT INTO tags (id) VALUES (1), (2), (150);');
+    const hash = fileHash(sqlite.path);
+    const report = await realign(sqlite.url, { from: pg.url });
+    expect(report.sequences).toEqual([expect.objectContaining({ sequence: 'tags', nextValueBefore: 151n, nextValueAfter: 151n,
+      behind: true, action: 'skipped', cutover: expect.objectContaining({ sourceNextValue: 200n, requiredNextValue: 200n }) })]);
+    expect(report.sequences[0].reason).toContain('AUTOINCREMENT');
+    expect(fileHash(sqlite.path)).toBe(hash);
+    const cli = seqsync(['realign', '--url', sqlite.url, '--from', pg.url]);
+    expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 1, stderr: '' });
+  });
+});
+
+describe('a cutover that cannot be done, with MariaDB or SQLite on one side, changes nothing', () => {
+  let pg: TestDatabase;
+  let my: MysqlTestDatabase;
+  let sqlite: SqliteTestFile;
+  beforeEach(async () => {
+    [pg, my] = await Promise.all([createTestDatabase('cutover_faults_kinds'), createMysqlDatabase('cutover_faults_kinds')]);
+    sqlite = createSqliteFile('cutover-faults');
+  });
+  afterEach(async () => {
+    sqlite.remove();
+    await Promise.all([pg.drop(), my.drop()]);
+  });
+
+  const mariadbState = async () => ({
+    autoIncrement: await autoIncrementOf(my, 'accounts'),
+    sequence: await my.sql('SELECT CAST(next_not_cached_value AS CHAR) AS next FROM ledger_seq'),
+  });
+
+  it('a bigint PostgreSQL source at 3,000,000,000 into MariaDB INT columns — AUTO_INCREMENT or fed by a SEQUENCE — is '
+    + 'CUTOVER_MISMATCH naming the counter', async () => {
+    await pg.sql(`CREATE TABLE accounts (id bigserial PRIMARY KEY); SELECT pg_catalog.setval('accounts_id_seq', 3000000000);
+      CREATE TABLE ledger (id bigserial PRIMARY KEY); SELECT pg_catalog.setval('ledger_id_seq', 3000000000);`);
+    await my.sql(`CREATE TABLE accounts (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO accounts VALUES (1), (2);
+      CREATE SEQUENCE ledger_seq NOCACHE; CREATE TABLE ledger (id INT PRIMARY KEY DEFAULT NEXTVAL(ledger_seq));
+      INSERT INTO ledger VALUES (1), (2);`);
+    const before = await mariadbState();
+    for (const [table, counterName] of [['accounts', 'accounts'], ['ledger', 'ledger_seq']]) {
+      const error = await rejection(realign(my.url, { from: pg.url, tables: [table] }));
+      expect({ table, code: error.code }).toEqual({ table, code: 'CUTOVER_MISMATCH' });
+      expect(error.message).toContain(`${my.name}.${counterName}`);
+    }
+    expect(await mariadbState()).toEqual(before);
+  });
+
+  it('a PostgreSQL source with users in two schemas into MariaDB (no schemas) is CUTOVER_MISMATCH naming both; '
+    + 'the source URL\'s ?schema=a settles it', async () => {
+    await pg.sql(`CREATE SCHEMA a; CREATE SCHEMA b;
+      CREATE TABLE a.users (id serial PRIMARY KEY); SELECT pg_catalog.setval('a.users_id_seq', 99);
+      CREATE TABLE b.users (id serial PRIMARY KEY); SELECT pg_catalog.setval('b.users_id_seq', 499);`);
+    await my.sql('CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO users VALUES (1), (2);');
+    const error = await rejection(realign(my.url, { from: pg.url }));
+    expect(error.code).toBe('CUTOVER_MISMATCH');
+    expect(error.message).toContain('a.users');
+    expect(error.message).toContain('b.users');
+    expect(await autoIncrementOf(my, 'users')).toBe(3n);
+
+    const scoped = new URL(pg.url);
+    scoped.searchParams.set('schema', 'a');
+    const report = await realign(my.url, { from: scoped.href });
+    expect(report.sequences).toEqual([expect.objectContaining({ sequence: 'users', nextValueAfter: 100n, action: 'advanced' })]);
+    expect(await insertedId(my, 'users')).toBe(100n);
+  });
+
+  it('the target itself as the source — MariaDB by localhost and by 127.0.0.1, a SQLite file by a symlink and by a path '
+    + 'through .. — is INVALID_OPTION; another database of the server, another file, are sources like any other', async () => {
+    await my.sql('CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO users VALUES (1), (2);');
+    sqlite.db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO users VALUES (1), (2);');
+    const other = new URL(my.url);
+    other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+    const directory = dirname(sqlite.path);
+    symlinkSync(sqlite.path, join(directory, 'link.db'));
+    const pairs = [
+      [my.url, other.href],
+      [sqlite.url, `sqlite:${join(directory, 'link.db')}`],
+      [sqlite.url, `sqlite:${directory}/../${basename(directory)}/test.db`],
+    ];
+    for (const [target, from] of pairs) {
+      const error = await rejection(realign(target, { from }));
+      expect({ from, code: error.code }).toEqual({ from, code: 'INVALID_OPTION' });
+    }
+    expect(await autoIncrementOf(my, 'users')).toBe(3n);
+    expect(sqliteSequenceOf(sqlite.db, 'users')).toBe(2n);
+
+    // Another database of the same server, another file of the same directory: sources like any other.
+    const neighbour = await createMysqlDatabase('cutover_neighbour');
+    const otherFile = createSqliteFile('cutover-neighbour');
+    try {
+      await neighbour.sql('CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY) AUTO_INCREMENT = 40;');
+      otherFile.db.exec(`CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO users VALUES (60);`);
+      expect((await realign(my.url, { from: neighbour.url })).sequences[0]).toMatchObject({ nextValueAfter: 40n, action: 'advanced' });
+      expect((await realign(sqlite.url, { from: otherFile.url })).sequences[0]).toMatchObject({ nextValueAfter: 61n, action: 'advanced' });
+    } finally {
+      otherFile.remove();
+      await neighbour.drop();
+    }
+  });
+});
+
+describe('margin without from', () => {
+  let pg: TestDatabase;
+  beforeEach(async () => { pg = await createTestDatabase('margin_only'); });
+  afterEach(() => pg.drop());
+
+  it('margin 100 on a table with MAX 10 whose serial already stands past it: behind for check, next insert 111', async () => {
+    await pg.sql(`CREATE TABLE users (id serial PRIMARY KEY); INSERT INTO users SELECT pg_catalog.generate_series(1, 10);
+      SELECT pg_catalog.setval('users_id_seq', 10);`);
+    expect(counter(await check(pg.url), 'users_id_seq')).toMatchObject({ behind: false, action: 'unchanged', nextValueBefore: 11n });
+    const planned = await check(pg.url, { margin: 100 });
+    expect(planned.cutover).toBeUndefined();
+    expect(counter(planned, 'users_id_seq')).toMatchObject({ behind: true, action: 'would_advance', nextValueAfter: 111n,
+      cutover: { sourceCounter: null, sourceNextValue: null, margin: 100, requiredNextValue: 111n, decidedBy: 'data' } });
+    expect(counter(await realign(pg.url, { margin: 100 }), 'users_id_seq')).toMatchObject({ action: 'advanced', nextValueAfter: 111n });
+    expect(await insertedPostgresId(pg, 'users')).toBe(111n);
+  });
+
+  it('margin 100 with reset moves a serial standing at 501 back to exactly 100 steps past MAX 10: 111', async () => {
+    await pg.sql(`CREATE TABLE events (id serial PRIMARY KEY); INSERT INTO events SELECT pg_catalog.generate_series(1, 10);
+      SELECT pg_catalog.setval('events_id_seq', 500);`);
+    const report = await realign(pg.url, { margin: 100, mode: 'reset' });
+    expect(counter(report, 'events_id_seq')).toMatchObject({ nextValueBefore: 501n, nextValueAfter: 111n, action: 'reset',
+      cutover: { requiredNextValue: 111n, decidedBy: 'data' } });
+    expect(await insertedPostgresId(pg, 'events')).toBe(111n);
+  });
+});
