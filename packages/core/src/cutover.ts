@@ -17,7 +17,7 @@ import { counterKey } from './sequence-decision';
  */
 export async function readSource(from: Database, target: { db: Database; dialect: Dialect; queryable: Queryable },
   request: RunRequest, counter: { count: number }): Promise<SourceRead> {
-  const label = typeof from === 'string' ? redactUrl(from) : 'the source connection';
+  const label = typeof from !== 'string' ? 'connection' : from.trim() === '' ? JSON.stringify(from) : redactUrl(from);
   const named = (error: unknown): SeqsyncError => {
     if (!isSeqsyncError(error)) return new SeqsyncError('QUERY_FAILED', `source ${label}: ${String(error)}`, { cause: error });
     return new SeqsyncError(error.code, `source ${label}: ${error.message}`, { cause: error });
@@ -41,7 +41,9 @@ export async function readSource(from: Database, target: { db: Database; dialect
         source.dialect.identify(source.queryable).catch((error: unknown) => { throw named(error); }),
         target.dialect.identify(target.queryable),
       ]);
-      if (sourceIdentity === targetIdentity) throw sameDatabase(label);
+      const overlapping = sourceIdentity.database === null || targetIdentity.database === null
+        || sourceIdentity.database === targetIdentity.database;
+      if (sourceIdentity.server === targetIdentity.server && overlapping) throw sameDatabase(label);
     }
     const schemas = dialectTraits(source.dialect.name).searchPathSchemas && dialectTraits(target.dialect.name).searchPathSchemas;
     // The source is read in advance mode whatever the target's: what it has handed out, not what a reset would leave.
@@ -80,6 +82,6 @@ function isMysqlFamily(name: string): boolean {
 }
 
 function sameDatabase(label: string): SeqsyncError {
-  return new SeqsyncError('INVALID_OPTION', `the source ${label} is the target database itself: `
+  return new SeqsyncError('INVALID_OPTION', `the source ${label} is the target database itself (or holds it): `
     + 'a cutover reads the database the data came from (the old primary, the MySQL or SQLite original). Nothing was changed.');
 }

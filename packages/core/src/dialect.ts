@@ -21,6 +21,12 @@ export interface OpenDatabase {
   destroy?(): void;
 }
 
+/** Which server, and which database on it; `database` null when a connection's scope is every database of the server. */
+export interface DatabaseIdentity {
+  readonly server: string;
+  readonly database: string | null;
+}
+
 /** A run's options after validation, in the shape dialects take. */
 export interface RunRequest extends DecisionRule {
   /** What was asked for: `realign` (its dry run too, which reads only) or `check`. */
@@ -122,7 +128,7 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
    * Read-only, one round trip: what tells this database apart from any other (a server's identity and the database
    * within it), so a cutover whose source is its own target is refused.
    */
-  identify(db: Queryable): Promise<string>;
+  identify(db: Queryable): Promise<DatabaseIdentity>;
   /** Fails, before anything is read or written, when a privilege the run needs is missing. */
   assertPrivileges(catalog: Catalog, writing: boolean): void;
   /** The counters in batches, one transaction each; how much one may hold is the database's limit to know. */

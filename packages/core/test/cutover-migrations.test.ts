@@ -353,7 +353,8 @@ describe('a cutover that cannot be done, with MariaDB or SQLite on one side, cha
   });
 
   it('the target itself as the source — MariaDB by localhost and by 127.0.0.1, a SQLite file by a symlink and by a path '
-    + 'through .. — is INVALID_OPTION; another database of the server, another file, are sources like any other', async () => {
+    + 'through .. — is INVALID_OPTION; another database of the server, another file, are sources like any other; '
+    + 'a whole-server URL holds them all', async () => {
     await my.sql('CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY); INSERT INTO users VALUES (1), (2);');
     sqlite.db.exec('CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT); INSERT INTO users VALUES (1), (2);');
     const other = new URL(my.url);
@@ -371,6 +372,12 @@ describe('a cutover that cannot be done, with MariaDB or SQLite on one side, cha
     }
     expect(await autoIncrementOf(my, 'users')).toBe(3n);
     expect(sqliteSequenceOf(sqlite.db, 'users')).toBe(2n);
+    // A URL naming no database scopes a run to the whole server, which holds the source: check only, as the
+    // refusal is what is under test and a whole-server realign would reach every other suite's database.
+    const wholeServer = new URL(my.url);
+    wholeServer.pathname = '/';
+    expect((await rejection(check(wholeServer.href, { from: my.url }))).code).toBe('INVALID_OPTION');
+    expect((await rejection(check(my.url, { from: wholeServer.href }))).code).toBe('INVALID_OPTION');
 
     // Another database of the same server, another file of the same directory: sources like any other.
     const neighbour = await createMysqlDatabase('cutover_neighbour');

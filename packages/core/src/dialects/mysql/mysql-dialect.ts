@@ -1,5 +1,5 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, BatchForm, Dialect, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, DatabaseIdentity, Dialect, RunRequest } from '../../dialect';
 import type { MysqlCatalog, MysqlCounter } from './mysql-introspect';
 import type { MysqlServerSql } from './mysql-apply';
 import type { MysqlStep } from './mysql-plan';
@@ -53,11 +53,14 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
     });
   }
 
-  /** The server (host, port and data directory: MariaDB has no server UUID) and the connection's database. */
-  async identify(db: Queryable): Promise<string> {
-    const [row] = await db.query<{ identity: string }>(
-      "SELECT CONCAT(@@hostname, ':', @@port, ':', @@datadir, '/', IFNULL(DATABASE(), '')) AS identity");
-    return `mysql:${row?.identity ?? ''}`;
+  /**
+   * The server (host, port and data directory: MariaDB has no server UUID) and the connection's database; a URL naming
+   * none scopes a run to every database of the server, so it overlaps any database there.
+   */
+  async identify(db: Queryable): Promise<DatabaseIdentity> {
+    const [row] = await db.query<{ server: string; database: string | null }>(
+      "SELECT CONCAT(@@hostname, ':', @@port, ':', @@datadir) AS server, DATABASE() AS `database`");
+    return { server: `mysql:${row?.server ?? ''}`, database: row?.database ?? null };
   }
 
 

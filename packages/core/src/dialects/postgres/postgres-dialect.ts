@@ -1,5 +1,5 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, BatchForm, CatalogScope, Dialect, DialectCatalog, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, CatalogScope, DatabaseIdentity, Dialect, DialectCatalog, RunRequest } from '../../dialect';
 import type { PostgresCatalog, PostgresSequence } from './postgres-introspect';
 import type { PostgresStep } from './postgres-plan';
 import { SeqsyncError } from '../../errors';
@@ -20,8 +20,7 @@ import { keyRange } from './postgres-sql';
  * The server (its postmaster's start, which no other running server shares) and the database within it: the same
  * database reached by two routes (a socket and TCP, a pooler) reads the same.
  */
-const IDENTIFY_SQL = `SELECT pg_catalog.pg_postmaster_start_time()::pg_catalog.text
-  OPERATOR(pg_catalog.||) '/' OPERATOR(pg_catalog.||) d.oid::pg_catalog.text AS identity
+const IDENTIFY_SQL = `SELECT pg_catalog.pg_postmaster_start_time()::pg_catalog.text AS server, d.oid::pg_catalog.text AS database
 FROM pg_catalog.pg_database d WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()`;
 
 /** PostgreSQL (and PGlite): sequences found from the catalog, moved with setval under table locks. */
@@ -51,9 +50,9 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     });
   }
 
-  async identify(db: Queryable): Promise<string> {
-    const [row] = await db.query<{ identity: string }>(IDENTIFY_SQL);
-    return `postgres:${row?.identity ?? ''}`;
+  async identify(db: Queryable): Promise<DatabaseIdentity> {
+    const [row] = await db.query<{ server: string; database: string }>(IDENTIFY_SQL);
+    return { server: `postgres:${row?.server ?? ''}`, database: row?.database ?? '' };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Queryable } from '../../types';
-import type { BatchConnection, BatchForm, Dialect, RunRequest } from '../../dialect';
+import type { BatchConnection, BatchForm, DatabaseIdentity, Dialect, RunRequest } from '../../dialect';
 import type { RawLiveRow, SqliteCatalog, SqliteTable } from './sqlite-introspect';
 import type { SqliteStep } from './sqlite-plan';
 import { SeqsyncError } from '../../errors';
@@ -36,10 +36,10 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
   }
 
   /** The main database's file; an in-memory database is one of a kind (the engine also compares connections). */
-  async identify(db: Queryable): Promise<string> {
+  async identify(db: Queryable): Promise<DatabaseIdentity> {
     const rows = await db.query<{ name: string; file: string }>('PRAGMA database_list');
     const file = rows.find((row) => row.name === 'main')?.file ?? '';
-    return file === '' ? `sqlite-memory:${Math.random()}` : `sqlite:${file}`;
+    return { server: file === '' ? `sqlite-memory:${Math.random()}` : `sqlite:${file}`, database: 'main' };
   }
 
 
