@@ -3,7 +3,7 @@ import type { CutoverRule } from './sequence-decision';
 import type { CatalogScope } from './dialect';
 import type { QualifiedName } from './table-names';
 import { SeqsyncError } from './errors';
-import { counterKey } from './sequence-decision';
+import { counterKey, onProgression } from './sequence-decision';
 
 /*
  * Pure: which target counter each source counter feeds, decided before the first batch, so an ambiguous name or a
@@ -40,7 +40,8 @@ export interface CounterOutline {
   readonly schema: string;
   readonly name: string;
   readonly uses: readonly FedColumn[];
-  /** The counter's increment when the catalog knows it (a MariaDB sequence's is read live: null). */
+  /** The counter's START and increment when the catalog knows them (a MariaDB sequence's are read live: null). */
+  readonly start: bigint | null;
   readonly increment: bigint | null;
   /** The values the counter can hand out (its bounds narrowed by its columns' types); null when unknown before the read. */
   readonly bounds: { readonly min: bigint; readonly max: bigint } | null;
@@ -85,7 +86,10 @@ export function matchSource(source: SourceRead, targets: readonly CounterOutline
     }
     if (best === null) continue;
     sources.set(counterKey(target.schema, target.name), { counter: best.counter, nextValue: best.nextValue });
-    const required = best.nextValue + BigInt(margin) * (target.increment ?? 1n);
+    // On the target's own progression, as the plan will put it (see requiredNextValue).
+    const base = target.start === null || target.increment === null ? best.nextValue
+      : onProgression({ start: target.start, increment: target.increment }, best.nextValue);
+    const required = base + BigInt(margin) * (target.increment ?? 1n);
     if (target.bounds !== null && (required > target.bounds.max || required < target.bounds.min)) {
       misfits.push(`source ${best.counter} next value ${best.nextValue}${margin === 0 ? '' : ` + ${margin} steps = ${required}`} `
         + `does not fit target ${target.schema}.${target.name}, whose values lie in ${target.bounds.min}..${target.bounds.max}`);

@@ -63,13 +63,25 @@ export function requirementOf(rule: DecisionRule, schema: string, name: string):
 }
 
 /**
- * The value a requirement asks for, on the counter's own progression: the source's next value (or, without `from`,
- * the first value past the data) plus `margin` increments; null when nothing is asked beyond the data.
+ * The value a requirement asks for, on the counter's own progression (`start + k·increment`): the source's next value,
+ * rounded on to that progression, or without `from` the first value past the data; plus `margin` increments. Null
+ * when nothing is asked beyond the data. The rounding matters where nodes interleave (START 2 INCREMENT 2 for this
+ * node's even ids): the source's odd 101 would hand out the other node's ids.
  */
 export function requiredNextValue(shape: SequenceShape, dataNext: bigint, requirement: Requirement | undefined): bigint | null {
   if (requirement === undefined) return null;
   const base = requirement.fromSource ? requirement.sourceNextValue : dataNext;
-  return base === null ? null : base + BigInt(requirement.margin) * shape.increment;
+  return base === null ? null : onProgression(shape, base) + BigInt(requirement.margin) * shape.increment;
+}
+
+/** The first value of `start + k·increment` (k of either sign) at or past `value` in the sequence's direction. */
+export function onProgression(shape: Pick<SequenceShape, 'start' | 'increment'>, value: bigint): bigint {
+  const { start, increment } = shape;
+  const distance = increment > 0n ? value - start : start - value;
+  const step = increment > 0n ? increment : -increment;
+  // BigInt division truncates toward zero: a ceiling for positive distances, already exact for negative ones.
+  const steps = distance > 0n ? (distance + step - 1n) / step : distance / step;
+  return start + steps * increment;
 }
 
 /** The value a counter must reach: the first past the data, or the requirement when that comes later. */
@@ -79,10 +91,15 @@ export function targetOf(shape: SequenceShape, dataMax: bigint | null, dataMin: 
   return required !== null && isForward(required, dataNext, shape.increment) ? required : dataNext;
 }
 
-/** Whether `nextValue` would collide with the data or come before what the requirement asks. */
+/**
+ * Whether `nextValue` would collide with the data or come before the source's position (plus the margin). A margin
+ * without a source only says how far past the data a counter that moves goes: a counter clear of its data is not
+ * behind for lack of it, or every insert after a realign would put it behind again.
+ */
 export function isBehind(nextValue: bigint, shape: SequenceShape, dataMax: bigint | null, dataMin: bigint | null,
   requirement?: Requirement): boolean {
   if (isBehindData(nextValue, shape.increment, dataMax, dataMin)) return true;
+  if (requirement?.fromSource !== true) return false;
   const required = requiredNextValue(shape, nextValueAfterData(shape, dataMax, dataMin), requirement);
   return required !== null && isForward(required, nextValue, shape.increment);
 }

@@ -47,10 +47,20 @@ describe('decide with a requirement (cutover)', () => {
     const decision = decide({ ...at(1n, 91n, fromSource(111n, 1000)), shape: byTen }, 'advance');
     expect(decision.newNextValue).toBe(10_111n);
   });
-  it('margin without from: N steps past the data', () => {
+  it('margin without from: a counter that moves goes N steps past the data', () => {
     const decision = decide(at(1n, 10n, marginOnly(100)), 'advance');
     expect(decision.newNextValue).toBe(111n);
     expect(decision.cutover).toMatchObject({ sourceCounter: null, requiredNextValue: 111n, decidedBy: 'data' });
+  });
+  it('margin without from: a counter clear of its data is not behind for lack of it (else every insert after a realign '
+    + 'would put it behind again)', () => {
+    expect(decide(at(12n, 10n, marginOnly(100)), 'advance')).toMatchObject({ behind: false, action: 'unchanged', nextValueAfter: 12n });
+  });
+  it('the source\'s next value is rounded on to the target\'s progression: START 2 INCREMENT 2, source 101 → 102, margin 3 → 108', () => {
+    const even = { start: 2n, increment: 2n, minValue: 1n, maxValue: 2n ** 31n - 1n };
+    expect(decide({ ...at(2n, 50n, fromSource(101n)), shape: even }, 'advance').newNextValue).toBe(102n);
+    expect(decide({ ...at(2n, 50n, fromSource(101n, 3)), shape: even }, 'advance').newNextValue).toBe(108n);
+    expect(decide({ ...at(2n, 50n, fromSource(102n)), shape: even }, 'advance').newNextValue).toBe(102n);
   });
   it('no source counter for this column: decided by the target alone, the margin not applied', () => {
     const decision = decide(at(1n, 10n, fromSource(null, 50)), 'advance');
@@ -71,7 +81,7 @@ describe('decide with a requirement (cutover)', () => {
 });
 
 const target = (schema: string, table: string, extra: Partial<CounterOutline> = {}): CounterOutline => ({
-  schema, name: `${table}_id_seq`, uses: [{ schema, table, column: 'id' }], increment: 1n, bounds: { min: 1n, max: INT4.max },
+  schema, name: `${table}_id_seq`, uses: [{ schema, table, column: 'id' }], start: 1n, increment: 1n, bounds: { min: 1n, max: INT4.max },
   ...extra,
 });
 const source = (schemas: boolean, counters: SourceRead['counters']): SourceRead => ({ label: 'test source', schemas, counters });

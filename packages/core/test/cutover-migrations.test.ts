@@ -399,16 +399,19 @@ describe('margin without from', () => {
   beforeEach(async () => { pg = await createTestDatabase('margin_only'); });
   afterEach(() => pg.drop());
 
-  it('margin 100 on a table with MAX 10 whose serial already stands past it: behind for check, next insert 111', async () => {
+  it('margin 100 moves a serial behind MAX 10 to 111; one clear of its data is not behind for lack of a margin, and stays', async () => {
     await pg.sql(`CREATE TABLE users (id serial PRIMARY KEY); INSERT INTO users SELECT pg_catalog.generate_series(1, 10);
-      SELECT pg_catalog.setval('users_id_seq', 10);`);
-    expect(counter(await check(pg.url), 'users_id_seq')).toMatchObject({ behind: false, action: 'unchanged', nextValueBefore: 11n });
+      CREATE TABLE clear (id serial PRIMARY KEY); INSERT INTO clear SELECT pg_catalog.generate_series(1, 10);
+      SELECT pg_catalog.setval('clear_id_seq', 10);`);
     const planned = await check(pg.url, { margin: 100 });
     expect(planned.cutover).toBeUndefined();
     expect(counter(planned, 'users_id_seq')).toMatchObject({ behind: true, action: 'would_advance', nextValueAfter: 111n,
       cutover: { sourceCounter: null, sourceNextValue: null, margin: 100, requiredNextValue: 111n, decidedBy: 'data' } });
+    expect(counter(planned, 'clear_id_seq')).toMatchObject({ behind: false, action: 'unchanged', nextValueAfter: 11n });
     expect(counter(await realign(pg.url, { margin: 100 }), 'users_id_seq')).toMatchObject({ action: 'advanced', nextValueAfter: 111n });
     expect(await insertedPostgresId(pg, 'users')).toBe(111n);
+    // After an ordinary insert the counter is still clear: check with the same margin does not call it behind again.
+    expect((await check(pg.url, { margin: 100 })).sequences.filter((s) => s.behind)).toEqual([]);
   });
 
   it('margin 100 with reset moves a serial standing at 501 back to exactly 100 steps past MAX 10: 111', async () => {

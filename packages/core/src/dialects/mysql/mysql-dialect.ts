@@ -13,7 +13,7 @@ import { qualifiedName, quoteIdent } from './mysql-sql';
 import { translateMysqlError } from './mysql-errors';
 import { connectMysql } from './mysql-connect';
 import type { CounterOutline } from '../../cutover-match';
-import { integerRange } from './mysql-plan';
+import { autoIncrementShape, integerRange } from './mysql-plan';
 import { narrowestRange } from '../../sequence-math';
 
 /**
@@ -44,10 +44,11 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
         .filter((range): range is { min: bigint; max: bigint } => range !== null);
       const columns = narrowestRange(ranges);
       const autoIncrement = counter.kind === 'auto_increment';
+      const shape = autoIncrement ? autoIncrementShape(catalog.autoIncrementStep, columns) : null;
       return {
         schema: counter.schema, name: counter.name,
         uses: counter.uses.map(({ schema, table, column }) => ({ schema, table, column })),
-        increment: autoIncrement ? catalog.autoIncrementStep.increment : null,
+        start: shape?.start ?? null, increment: shape?.increment ?? null,
         bounds: autoIncrement && columns !== null ? { min: 1n, max: columns.max } : columns,
       };
     });

@@ -211,7 +211,7 @@ export function ddlStatements(steps: readonly MysqlStep[]): string[] {
   });
 }
 
-function autoIncrementShape(step: AutoIncrementStep, columnRange: { min: bigint; max: bigint } | null): SequenceShape {
+export function autoIncrementShape(step: AutoIncrementStep, columnRange: { min: bigint; max: bigint } | null): SequenceShape {
   // MySQL ignores auto_increment_offset when it exceeds auto_increment_increment.
   const increment = step.increment > 0n ? step.increment : 1n;
   const start = step.offset > increment || step.offset < 1n ? 1n : step.offset;

@@ -43,7 +43,7 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
       const ranges = sequence.uses.map((use) => keyRange(use.columnType, use.typeModifier))
         .filter((range): range is { min: bigint; max: bigint } => range !== null);
       return {
-        schema: sequence.schema, name: sequence.name, increment: sequence.shape.increment,
+        schema: sequence.schema, name: sequence.name, start: sequence.shape.start, increment: sequence.shape.increment,
         uses: sequence.uses.map(({ schema, table, column }) => ({ schema, table, column })),
         bounds: usableBounds(sequence.shape, narrowestRange(ranges)),
       };

@@ -30,7 +30,7 @@ export class SqliteDialect implements Dialect<SqliteCatalog, SqliteTable, Sqlite
 
   outline(catalog: SqliteCatalog): CounterOutline[] {
     return catalog.tables.map((table) => ({
-      schema: table.schema, name: table.table, increment: 1n, bounds: ROWID_BOUNDS,
+      schema: table.schema, name: table.table, start: 1n, increment: 1n, bounds: ROWID_BOUNDS,
       uses: [{ schema: table.schema, table: table.table, column: table.column }],
     }));
   }
