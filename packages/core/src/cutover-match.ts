@@ -30,8 +30,11 @@ export interface SourceCounter {
 export interface SourceRead {
   /** The source as messages name it: its dialect and location. */
   readonly label: string;
-  /** Whether the source's schemas are namespaces within one database (PostgreSQL), so they take part in the match. */
+  /** Whether both sides' schemas are namespaces within one database (PostgreSQL), so they take part in the match. */
   readonly schemas: boolean;
+  /** Whether table, and column, names match regardless of case (one side compares them so: SQLite, MySQL's columns). */
+  readonly foldTables: boolean;
+  readonly foldColumns: boolean;
   readonly counters: readonly SourceCounter[];
 }
 
@@ -64,9 +67,11 @@ const columnText = (use: FedColumn) => `${use.schema}.${use.table}.${use.column}
 export function matchSource(source: SourceRead, targets: readonly CounterOutline[], targetSchemas: boolean, margin: number,
   scope: Pick<CatalogScope, 'tables' | 'exclude'> = { tables: null, exclude: [] }): CutoverMatch {
   const bySchema = source.schemas && targetSchemas;
-  const keyOf = (use: FedColumn) => (bySchema ? `${use.schema}\u0000` : '') + `${use.table}\u0000${use.column}`;
+  const fold = (name: string, folds: boolean) => (folds ? name.toLowerCase() : name);
+  const keyOf = (use: FedColumn) => (bySchema ? `${use.schema}\u0000` : '')
+    + `${fold(use.table, source.foldTables)}\u0000${fold(use.column, source.foldColumns)}`;
   const sourceByKey = indexSource(source, keyOf, bySchema);
-  if (!bySchema) assertUnambiguousTargets(targets, sourceByKey, keyOf);
+  if (!bySchema || source.foldTables || source.foldColumns) assertUnambiguousTargets(targets, sourceByKey, keyOf);
 
   const sources = new Map<string, { counter: string; nextValue: bigint }>();
   const matchedKeys = new Set<string>();
@@ -111,20 +116,30 @@ export function matchSource(source: SourceRead, targets: readonly CounterOutline
   };
 }
 
+/** A source column's counter, by the key it is matched on. */
+interface SourceEntry extends FedColumn {
+  readonly counter: string;
+  readonly nextValue: bigint;
+}
+
 function indexSource(source: SourceRead, keyOf: (use: FedColumn) => string, bySchema: boolean):
-Map<string, { counter: string; nextValue: bigint; schema: string }> {
-  const index = new Map<string, { counter: string; nextValue: bigint; schema: string }>();
+Map<string, SourceEntry> {
+  const index = new Map<string, SourceEntry>();
   for (const counter of source.counters) {
     const label = `${counter.schema}.${counter.name}`;
     for (const use of counter.uses) {
       const key = keyOf(use);
       const seen = index.get(key);
+      if (seen !== undefined && (seen.table !== use.table || seen.column !== use.column)) {
+        throw new SeqsyncError('CUTOVER_MISMATCH', `the source has ${columnText(seen)} and ${columnText(use)}, which differ only in `
+          + 'case, and the target cannot tell them apart: narrow the source to one. Nothing was changed.');
+      }
       if (seen !== undefined && !bySchema && seen.schema !== use.schema) {
         throw new SeqsyncError('CUTOVER_MISMATCH', `the source has table ${use.table} in two schemas, `
           + `${seen.schema}.${use.table} and ${use.schema}.${use.table}, and the target has no schemas to tell them apart: `
           + 'narrow the source to one (a postgres:// URL\'s ?schema=). Nothing was changed.');
       }
-      index.set(key, { counter: label, nextValue: counter.nextValue, schema: use.schema });
+      index.set(key, { counter: label, nextValue: counter.nextValue, schema: use.schema, table: use.table, column: use.column });
     }
   }
   return index;
@@ -142,6 +157,10 @@ function assertUnambiguousTargets(targets: readonly CounterOutline[], sourceByKe
       throw new SeqsyncError('CUTOVER_MISMATCH', `the source's table ${use.table} matches two target tables, `
         + `${seen.schema}.${use.table} and ${use.schema}.${use.table}: the source has no schemas to tell them apart; `
         + 'narrow the target to one schema (schemas / --schema). Nothing was changed.');
+    } else if (seen.table !== use.table || seen.column !== use.column) {
+      throw new SeqsyncError('CUTOVER_MISMATCH', `the source's ${use.table}.${use.column} matches two target columns, `
+        + `${columnText(seen)} and ${columnText(use)}, which differ only in case, as the source cannot tell: `
+        + 'narrow the target with tables / exclude. Nothing was changed.');
     }
   }
 }

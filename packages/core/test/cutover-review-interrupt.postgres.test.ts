@@ -36,8 +36,8 @@ describe('cutover review: interrupting the source read', () => {
   const waitingOnSource = () => source.sql<{ pid: number }>(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
 
-  it('SIGINT while the source read waits on a lock cancels it on the source: INTERRUPTED within 3 s, nothing was changed, '
-    + 'and no seqsync statement is left waiting on the old primary', async () => {
+  it('SIGINT while the source read waits on a lock cancels it on the source: INTERRUPTED at once (not after the 10 s '
+    + 'wait for an unreachable server), nothing was changed, and no seqsync statement is left waiting on the old primary', async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort('SIGINT'), 300);
     const started = Date.now();
@@ -49,7 +49,7 @@ describe('cutover review: interrupting the source read', () => {
     expect(result.message).toMatch(/nothing was changed/i);
     // Not the target's "could not cancel … dropped its connection": the statement in flight was the source's.
     expect(result.message).not.toMatch(/could not cancel/);
-    expect(elapsed).toBeLessThan(3_000);
+    expect(elapsed).toBeLessThan(8_000);
     expect(leftWaiting).toEqual([]);
     expect(await nextValue(target, 'a_id_seq')).toBe(1n);
   });

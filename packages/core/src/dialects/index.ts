@@ -42,6 +42,11 @@ interface Entry {
    * wrapper's closing COMMIT with none open (SQLite); null where that COMMIT is harmless.
    */
   readonly reopenAfterCommit: string | null;
+  /**
+   * Which names the database compares without regard to case: SQLite's table and column names, MySQL's column names
+   * (its table names follow the file system, case-sensitive on Linux by default). A cutover matches such names so.
+   */
+  readonly nameCase: { readonly tablesFold: boolean; readonly columnsFold: boolean };
   /** A URL the database's own clients accept but WHATWG parsing refuses (libpq's hostless `postgres://user@/db`). */
   readonly parseUnusualUrl?: (text: string) => URL | null;
   /** The one schema a URL of this dialect names as a run's scope (Prisma's `?schema=` on PostgreSQL), or null. */
@@ -57,6 +62,7 @@ const entries: Readonly<Record<DialectName, Entry>> = {
     searchPathSchemas: true,
     beginsOwnTransaction: false,
     reopenAfterCommit: null,
+    nameCase: { tablesFold: false, columnsFold: false },
     parseUnusualUrl: hostlessPostgresUrl,
     urlSchema,
   },
@@ -68,6 +74,7 @@ const entries: Readonly<Record<DialectName, Entry>> = {
     searchPathSchemas: false,
     beginsOwnTransaction: true,
     reopenAfterCommit: null,
+    nameCase: { tablesFold: false, columnsFold: true },
   },
   mariadb: {
     label: 'MariaDB',
@@ -77,6 +84,7 @@ const entries: Readonly<Record<DialectName, Entry>> = {
     searchPathSchemas: false,
     beginsOwnTransaction: true,
     reopenAfterCommit: null,
+    nameCase: { tablesFold: false, columnsFold: true },
   },
   sqlite: {
     label: 'SQLite',
@@ -87,6 +95,7 @@ const entries: Readonly<Record<DialectName, Entry>> = {
     searchPathSchemas: false,
     beginsOwnTransaction: true,
     reopenAfterCommit: 'BEGIN',
+    nameCase: { tablesFold: true, columnsFold: true },
   },
 };
 
@@ -134,15 +143,16 @@ export function dialectNameOf(name: string | undefined): DialectName {
 }
 
 /** What a library adapting its connection onto a Queryable must know about a database (see Entry). */
-export interface DialectTraits extends Pick<Entry, 'label' | 'searchPathSchemas' | 'beginsOwnTransaction' | 'reopenAfterCommit'> {
+export interface DialectTraits
+  extends Pick<Entry, 'label' | 'searchPathSchemas' | 'beginsOwnTransaction' | 'reopenAfterCommit' | 'nameCase'> {
   readonly name: DialectName;
 }
 
 /** The traits of a dialect, driver or ORM name (see {@link dialectNameOf}); the MySQL family shares them. */
 export function dialectTraits(name: string | undefined): DialectTraits {
   const resolved = dialectNameOf(name);
-  const { label, searchPathSchemas, beginsOwnTransaction, reopenAfterCommit } = entries[resolved];
-  return { name: resolved, label, searchPathSchemas, beginsOwnTransaction, reopenAfterCommit };
+  const { label, searchPathSchemas, beginsOwnTransaction, reopenAfterCommit, nameCase } = entries[resolved];
+  return { name: resolved, label, searchPathSchemas, beginsOwnTransaction, reopenAfterCommit, nameCase };
 }
 
 export function dialectNameForUrl(url: URL): DialectName {

@@ -9,6 +9,15 @@ import { MysqlDialect } from './mysql-dialect';
 export class MariadbDialect extends MysqlDialect {
   override readonly name = 'mariadb';
 
+  /**
+   * MariaDB has no server UUID, and host name, port and data directory are configuration that two containers share
+   * (`mysql-0:3306:/var/lib/mysql/` in the old cluster and the new): the minute the server started tells them apart.
+   * Read twice from one server it can differ only across a minute's edge, which merely lets that server pass as two.
+   */
+  protected override readonly identifySql: string = `SELECT CONCAT(@@hostname, ':', @@port, ':', @@datadir, ':',
+    FLOOR((UNIX_TIMESTAMP() - (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'UPTIME')) / 60))
+    AS server, DATABASE() AS \`database\``;
+
   /** MariaDB's information_schema.TABLES.AUTO_INCREMENT is always read from the engine: nothing to set. */
   override liveReadSetup(): string[] {
     return [];

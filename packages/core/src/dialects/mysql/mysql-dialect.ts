@@ -55,14 +55,15 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
   }
 
   /**
-   * The server (host, port and data directory: MariaDB has no server UUID) and the connection's database; a URL naming
-   * none scopes a run to every database of the server, so it overlaps any database there.
+   * The server and the connection's database; a URL naming none scopes a run to every database of the server, so it
+   * overlaps any database there. MySQL's server is its `server_uuid`, generated once per data directory.
    */
   async identify(db: Queryable): Promise<DatabaseIdentity> {
-    const [row] = await db.query<{ server: string; database: string | null }>(
-      "SELECT CONCAT(@@hostname, ':', @@port, ':', @@datadir) AS server, DATABASE() AS `database`");
+    const [row] = await db.query<{ server: string; database: string | null }>(this.identifySql);
     return { server: `mysql:${row?.server ?? ''}`, database: row?.database ?? null };
   }
+
+  protected readonly identifySql: string = 'SELECT @@server_uuid AS server, DATABASE() AS `database`';
 
 
   /** MySQL checks privileges per statement; a missing one fails the batch that needs it, rolled back. */

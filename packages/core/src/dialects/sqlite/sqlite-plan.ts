@@ -50,6 +50,8 @@ export function planCounter(table: SqliteTable, state: SqliteLiveState, rule: De
         table, newNextValue: null, rowExists: false,
         report: reportOf({ ...base, nextValueBefore: next }, {
           ...decision, action: 'skipped', newNextValue: null, nextValueAfter: next, behind: true,
+          // Nothing moves it: its next value stays where SQLite's max(rowid)+1 puts it.
+          ...(decision.cutover === undefined ? {} : { cutover: { ...decision.cutover, decidedBy: 'current' as const } }),
           reason: `INTEGER PRIMARY KEY without AUTOINCREMENT: SQLite gives each insert max(rowid)+1 and keeps no counter `
             + `to move to the required ${required}, so ids from ${next} the source handed out come back; declare the key AUTOINCREMENT`,
         }),
