@@ -39,8 +39,8 @@ const COMMON = `  --url URL          database URL (default: $DATABASE_URL, then 
                      the MySQL or SQLite original), only read; each counter
                      goes at least to where that database's counter for the
                      same table and column stands (see the README, Cutover)
-  --margin N         N steps more past the source's position (with --from) or
-                     past the data (without): room for writes still arriving`;
+  --margin N         N steps more past the source's position (with --from), or
+                     past the data for a sequence that moves (without)`;
 
 const OUTPUT = `  --json             print the report as JSON (bigints as strings). A
                      sequence's "action" is advanced / reset only when realign
