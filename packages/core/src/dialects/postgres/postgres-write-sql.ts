@@ -56,7 +56,9 @@ export function lockStatement(sequences: readonly PostgresSequence[], mode = 'SH
     for (const use of sequence.uses) tables.set(tableKey(use.schema, use.table), qualifiedName(use.schema, use.table));
   }
   if (tables.size === 0) return null;
-  const ordered = [...tables.entries()].sort(([a], [b]) => compareText(a, b)).map(([, sql]) => sql);
+  // Keys sorted on their own: a comparator destructuring [key, sql] pairs runs the iterator protocol twice per
+  // comparison, which before the JIT warms up (a fresh process) costs milliseconds at 1,000 tables.
+  const ordered = [...tables.keys()].sort(compareText).map((key) => tables.get(key) as string);
   return `LOCK TABLE ${ordered.join(', ')} IN ${mode} MODE`;
 }
 
