@@ -38,16 +38,17 @@ function prepare(key) {
       // Node, pg and seqsync loaded and connected, nothing run: what seqsync's peak RSS is compared with.
       require(CORE);
       return async () => ({});
-    case 'seqsync': {
-      const { realign } = require(CORE);
+    case 'seqsync':
+    case 'check': {
+      const run = require(CORE)[key === 'seqsync' ? 'realign' : 'check'];
       return async (client) => {
         const phases = timePhases(client);
-        const report = await realign(client);
+        const report = await run(client);
         return {
           phases,
           roundTrips: report.roundTrips,
           batches: report.batches,
-          advanced: report.sequences.filter((s) => s.action === 'advanced').length,
+          advanced: report.sequences.filter((s) => s.action === 'advanced' || s.action === 'would_advance').length,
         };
       };
     }

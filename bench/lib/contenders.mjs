@@ -3,13 +3,13 @@
 
 const ident = (name) => `"${name.replace(/"/g, '""')}"`;
 const literal = (text) => `'${text.replace(/'/g, "''")}'`;
-const qualified = (name) => `${ident('public')}.${ident(name)}`;
+const qualified = (name, schema = 'public') => `${ident(schema)}.${ident(name)}`;
 
 /** The snippet from countless answers and seed scripts, one statement per table, each its own transaction. */
 export function perTableLoopStatements(tables) {
-  return tables.map(({ table, column }) =>
-    `SELECT setval(pg_get_serial_sequence(${literal(qualified(table))}, ${literal(column)}), `
-    + `COALESCE(MAX(${ident(column)}), 1), true) FROM ${qualified(table)}`);
+  return tables.map(({ schema, table, column }) =>
+    `SELECT setval(pg_get_serial_sequence(${literal(qualified(table, schema))}, ${literal(column)}), `
+    + `COALESCE(MAX(${ident(column)}), 1), true) FROM ${qualified(table, schema)}`);
 }
 
 /**
@@ -61,18 +61,33 @@ export function floorScript(tables) {
   for (const entry of tables) {
     if (entry.kind === 'shared' && entry.sequence !== `S${entry.table.slice(1)}`) continue; // the pair's first table speaks for both
     const members = entry.kind === 'shared' && entry.sharesWith !== null ? [entry.table, entry.sharesWith] : [entry.table];
-    const maxima = members.map((table) => `(SELECT max(${ident(entry.column)}) FROM ${qualified(table)})`);
+    const maxima = members.map((table) => `(SELECT max(${ident(entry.column)}) FROM ${qualified(table, entry.schema)})`);
     const target = maxima.length === 1 ? maxima[0] : `GREATEST(${maxima.join(', ')})`;
-    statements.push(`SELECT setval(${literal(qualified(entry.sequence))}, ${target}, true)`);
+    statements.push(`SELECT setval(${literal(qualified(entry.sequence, entry.schema))}, ${target}, true)`);
   }
   statements.push('COMMIT');
   return statements.join(';\n');
 }
 
+/**
+ * Every contender the bench knows. `process`: timed as a whole process, from spawn to exit (Node starting, loading,
+ * connecting, working, exiting), as a developer or a deploy step runs it; the others are timed inside a fresh Node
+ * process around the work alone. `readOnly`: writes nothing, so the drift before it can be the previous one's.
+ */
 export const CONTENDERS = [
   { key: 'seqsync', label: 'seqsync `realign`' },
+  { key: 'check', label: 'seqsync `check`', readOnly: true },
   { key: 'loop', label: 'per-table loop (seed snippet)' },
   { key: 'django', label: 'Django `sqlsequencereset \\| psql`' },
   { key: 'do', label: 'one `DO` block (pgloader)' },
   { key: 'floor', label: 'floor: one script, names known' },
+  { key: 'cli-realign', label: '`seqsync realign --json` CLI, whole process', process: true },
+  { key: 'cli-check', label: '`seqsync check --json` CLI, whole process', process: true, readOnly: true },
+  { key: 'proc-loop', label: 'per-table loop, whole Node process', process: true },
+  { key: 'proc-floor', label: 'floor, whole Node process', process: true },
 ];
+
+export const contender = (key) => CONTENDERS.find((c) => c.key === key);
+
+/** What the drifted-sequence scenarios compare: the in-process contenders. */
+export const IN_PROCESS = ['seqsync', 'check', 'loop', 'django', 'do', 'floor'];

@@ -5,21 +5,26 @@ import pg from 'pg';
 /**
  * Table i of a fixture, by i % 10: five `serial` keys, two `integer` identity keys, one `bigint` identity key,
  * and a pair of `bigint` keys whose defaults call one shared sequence that no column owns (the first of the
- * pair names it). A fixture of n tables therefore holds 0.9·n sequences.
+ * pair names it). A fixture of n tables therefore holds 0.9·n sequences. With `perSchema`, the tables are spread
+ * over schemas s0, s1, … of `perSchema` tables each, every schema with the same mix (its own T0, T1, …).
  */
-export function describeTables(count) {
+export function describeTables(count, perSchema = null) {
   const tables = [];
-  for (let i = 0; i < count; i += 1) {
+  const size = perSchema ?? count;
+  for (let n = 0; n < count; n += 1) {
+    const i = n % size;
     const slot = i % 10;
     const kind = slot <= 4 ? 'serial' : slot <= 7 ? 'identity' : 'shared';
     const sharedOwner = slot === 9 ? i - 1 : i;
+    const last = Math.min(count - n + i, size);
     tables.push({
+      schema: perSchema === null ? 'public' : `s${Math.floor(n / size)}`,
       table: `T${i}`,
       column: 'id',
       kind,
       sequence: kind === 'shared' ? `S${sharedOwner}` : `T${i}_id_seq`,
       // A shared sequence's last table (or a lone first table when count cuts the pair) finishes the group.
-      sharesWith: kind === 'shared' ? (slot === 8 ? (i + 1 < count ? `T${i + 1}` : null) : `T${i - 1}`) : null,
+      sharesWith: kind === 'shared' ? (slot === 8 ? (i + 1 < last ? `T${i + 1}` : null) : `T${i - 1}`) : null,
     });
   }
   return tables;
@@ -79,6 +84,61 @@ export async function createSmallFixture(url, count) {
 }
 
 /**
+ * `count` tables in schemas s0, s1, … of `perSchema` tables each, the small fixture's mix and rows in every schema.
+ * One DO block per chunk of schemas, each in its own transaction: a chunk takes ~6 lock-table entries per table
+ * (table, key index, TOAST table and index, sequence), so chunks are sized to a quarter of the server's lock table,
+ * and two connections share the work.
+ */
+export async function createManySchemaFixture(url, count, perSchema, log = () => undefined) {
+  const template = [];
+  for (let i = 0; i < perSchema; i += 1) {
+    if (i % 10 === 8) template.push(`CREATE SEQUENCE %1$I."S${i}"`);
+    const key = columnDefinition(i, true).replace(/nextval\('"(S\d+)"'\)/, 'nextval(\'%1$I."$1"\')');
+    template.push(`CREATE TABLE %1$I."T${i}" (${key}, note text)`);
+    template.push(`INSERT INTO %1$I."T${i}" (id) SELECT g FROM generate_series(1, ${rowsOf(i)}) g`);
+  }
+  const schemas = Math.ceil(count / perSchema);
+  const client = await connect(url);
+  let chunk;
+  try {
+    const { rows } = await client.query(`SELECT current_setting('max_locks_per_transaction')::int
+      * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int) AS slots`);
+    chunk = Math.max(1, Math.floor(rows[0].slots / 4 / 2 / 6 / perSchema));
+  } finally {
+    await client.end();
+  }
+  const ranges = [];
+  for (let from = 0; from < schemas; from += chunk) ranges.push([from, Math.min(schemas, from + chunk) - 1]);
+  await inParallel(url, ranges, (c, [first, last]) => c.query(`DO $fixture$ BEGIN
+    FOR j IN ${first}..${last} LOOP
+      EXECUTE pg_catalog.format('CREATE SCHEMA %I', 's' || j);
+      EXECUTE pg_catalog.format($template$${template.join(';\n')}$template$, 's' || j);
+    END LOOP;
+  END $fixture$`));
+  // One VACUUM ANALYZE per chunk, naming its tables (a database-wide one would be a single process on one core).
+  log(`  ${count.toLocaleString('en')} tables created in ${ranges.length} transactions of ≤ ${chunk} schemas; VACUUM ANALYZE`);
+  await inParallel(url, ranges, (c, [first, last]) => {
+    const names = [];
+    for (let j = first; j <= last; j += 1) for (let i = 0; i < perSchema; i += 1) names.push(`s${j}."T${i}"`);
+    return c.query(`VACUUM ANALYZE ${names.join(', ')}`);
+  });
+}
+
+/** Runs `work(client, item)` for every item, on two connections (the machine's cores), each taking the next item. */
+async function inParallel(url, items, work) {
+  const queue = [...items];
+  const worker = async () => {
+    const c = await connect(url);
+    try {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(c, item);
+    } finally {
+      await c.end();
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+/**
  * `count` tables of `rows` rows each (ids 1..rows), loaded before the primary key is built — a sorted index
  * build is several times faster than maintaining it row by row. Two connections share the work.
  */
@@ -118,7 +178,8 @@ export async function drift(url) {
   const client = await connect(url);
   try {
     const { rows } = await client.query(`SELECT c.oid::int8 AS oid FROM pg_catalog.pg_class c
-      WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace ORDER BY 1`);
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'S' AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' ORDER BY 1`);
     for (let from = 0; from < rows.length; from += 500) {
       const oids = rows.slice(from, from + 500).map((r) => r.oid);
       await client.query('SELECT pg_catalog.setval(o, 1, false) FROM unnest($1::oid[]) AS o', [oids]);

@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
-import { CONTENDERS } from './contenders.mjs';
+import { IN_PROCESS, contender } from './contenders.mjs';
 import { connect, drift } from './fixtures.mjs';
+import { runProcess } from './process.mjs';
 import { median } from './stats.mjs';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
@@ -28,9 +29,10 @@ export async function pingRtt(url) {
 }
 
 /** One run of one contender in a fresh Node process; resolves with what the child printed. */
-export function runChild(contender, url, tablesFile) {
+export function runChild(key, url, tablesFile) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, JSON.stringify({ contender, url, tablesFile })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, JSON.stringify({ contender: key, url, tablesFile })],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => { stdout += chunk; });
@@ -41,10 +43,22 @@ export function runChild(contender, url, tablesFile) {
       try {
         resolve(JSON.parse(line));
       } catch {
-        reject(new Error(`contender ${contender} printed no result: ${stdout}${stderr}`));
+        reject(new Error(`contender ${key} printed no result: ${stdout}${stderr}`));
       }
     });
   });
+}
+
+/** One run of any contender: in a fresh Node process timed around its work, or as a whole process. */
+function runContender(context, key, url, tablesFile) {
+  return contender(key).process ? runProcess(key, url, tablesFile, context.scratch) : runChild(key, url, tablesFile);
+}
+
+/** Drifts the database unless it still is: a read-only contender leaves it as it found it. */
+async function prepareRun(context, url, key) {
+  context.drifted ??= new Map();
+  if (context.drifted.get(url) !== true) await drift(url);
+  context.drifted.set(url, contender(key).readOnly === true);
 }
 
 /** The proxy notices a closed connection a moment after the child exits. */
@@ -60,10 +74,10 @@ async function takeCount(proxy) {
 const proxyUrl = (proxy, database) => `postgres://postgres:bench@127.0.0.1:${proxy.port}/${database}`;
 
 /** Round trips a contender needs when nobody knows them ahead: one run through the proxy that adds nothing. */
-async function countRoundTrips(context, scenario, contender) {
-  await drift(context.server.url(scenario.database));
+async function countRoundTrips(context, scenario, key) {
+  await prepareRun(context, context.server.url(scenario.database), key);
   context.counting.takeCounts();
-  const outcome = await runChild(contender, proxyUrl(context.counting, scenario.database), scenario.tablesFile);
+  const outcome = await runContender(context, key, proxyUrl(context.counting, scenario.database), scenario.tablesFile);
   return { roundTrips: await takeCount(context.counting), error: outcome.error ?? null };
 }
 
@@ -77,7 +91,8 @@ export async function measureCell(context, scenario, network, loopback, options 
   const url = network.proxy ? proxyUrl(network.proxy, scenario.database) : directUrl;
   const cell = {};
   const measured = [];
-  for (const { key } of CONTENDERS) {
+  const keys = scenario.contenders ?? IN_PROCESS;
+  for (const key of keys) {
     cell[key] = { runs: [], errors: [], roundTrips: [], rss: [], phases: [], batches: [], estimated: null, behindAfter: null };
     if (network.proxy === null || config.full || loopback === null) {
       measured.push(key);
@@ -95,11 +110,14 @@ export async function measureCell(context, scenario, network, loopback, options 
     cell[key].estimated = { ms: median(base.runs) + roundTrips * network.addedRttMs, predictedRunMs: predicted };
     log(`  ${network.label} ${key}: estimated (a run would take ~${(predicted / 1000).toFixed(0)} s)`);
   }
-  for (let run = 0; run < config.runs; run += 1) {
+  // Read-only contenders first: they share the drift of the run's first writer.
+  measured.sort((a, b) => Number(contender(b).readOnly === true) - Number(contender(a).readOnly === true));
+  const runs = scenario.runs ?? config.runs;
+  for (let run = 0; run < runs; run += 1) {
     for (const key of measured) {
-      await drift(directUrl);
+      await prepareRun(context, directUrl, key);
       network.proxy?.takeCounts();
-      const outcome = await runChild(key, url, scenario.tablesFile);
+      const outcome = await runContender(context, key, url, scenario.tablesFile);
       const entry = cell[key];
       const counted = network.proxy ? await takeCount(network.proxy) : null;
       // A failed run's count says where it stopped, not what the contender needs: only completed runs count.
@@ -113,12 +131,14 @@ export async function measureCell(context, scenario, network, loopback, options 
         if (outcome.roundTrips !== undefined && !network.proxy) entry.roundTrips.push(outcome.roundTrips);
       }
       entry.rss.push(outcome.maxRssBytes ?? 0);
-      if (run === 0 && network.proxy === null) entry.behindAfter = await countBehind(directUrl, scenario.tablesFile);
+      if (run === 0 && network.proxy === null && !contender(key).readOnly) {
+        entry.behindAfter = await countBehind(directUrl, scenario.tablesFile);
+      }
     }
-    log(`  ${network.label} run ${run + 1}/${config.runs}: ${measured.map((key) => `${key} ${summary(cell[key])}`).join(', ')}`);
+    log(`  ${network.label} run ${run + 1}/${runs}: ${measured.map((key) => `${key} ${summary(cell[key])}`).join(', ')}`);
   }
   if (options.countRoundTrips) {
-    for (const { key } of CONTENDERS) {
+    for (const key of keys) {
       const counted = await countRoundTrips(context, scenario, key);
       if (counted.error === null) cell[key].roundTrips.push(counted.roundTrips);
     }
@@ -134,8 +154,9 @@ function summary(entry) {
 /** seqsync says how many round trips it made; the other contenders' count follows from what they send. */
 function expectedRoundTrips(key, scenario, base) {
   switch (key) {
-    case 'seqsync': return base.roundTrips.length > 0 ? median(base.roundTrips) : 3;
-    case 'loop': return scenario.tables;
+    case 'seqsync': case 'check': case 'cli-realign': case 'cli-check':
+      return base.roundTrips.length > 0 ? median(base.roundTrips) : 3;
+    case 'loop': case 'proc-loop': return scenario.tables;
     case 'django': return scenario.tables + 2;
     default: return 1;
   }
@@ -143,21 +164,27 @@ function expectedRoundTrips(key, scenario, base) {
 
 /**
  * Sequences whose next value is not past their data, checked without seqsync: per sequence, MAX over every
- * table it feeds against last_value/is_called (all fixture sequences ascend by 1).
+ * table it feeds against last_value/is_called (all fixture sequences ascend by 1). 200 sequences per query.
  */
 export async function countBehind(url, tablesFile) {
   const tables = JSON.parse(readFileSync(tablesFile, 'utf8'));
   const groups = new Map();
-  for (const entry of tables) groups.set(entry.sequence, [...(groups.get(entry.sequence) ?? []), entry]);
+  for (const entry of tables) {
+    const name = `"${entry.schema}"."${entry.sequence}"`;
+    groups.set(name, [...(groups.get(name) ?? []), entry]);
+  }
+  const checks = [...groups].map(([sequence, members]) => {
+    const maxima = members.map((m) => `(SELECT max("${m.column}") FROM "${m.schema}"."${m.table}")`);
+    return `SELECT GREATEST(${maxima.join(', ')}) AS data_max,
+      CASE WHEN is_called THEN last_value + 1 ELSE last_value END AS next_value FROM ${sequence}`;
+  });
   const client = await connect(url);
   let behind = 0;
   try {
-    for (const [sequence, members] of groups) {
-      const maxima = members.map((m) => `(SELECT max("${m.column}") FROM "public"."${m.table}")`);
-      const { rows } = await client.query(`SELECT GREATEST(${maxima.join(', ')})::text AS data_max,
-        CASE WHEN is_called THEN last_value + 1 ELSE last_value END::text AS next_value FROM "public"."${sequence}"`);
-      const { data_max: dataMax, next_value: nextValue } = rows[0];
-      if (dataMax !== null && BigInt(nextValue) <= BigInt(dataMax)) behind += 1;
+    for (let from = 0; from < checks.length; from += 200) {
+      const { rows } = await client.query(`SELECT count(*)::int AS behind FROM (${checks.slice(from, from + 200).join('\nUNION ALL\n')}) s
+        WHERE data_max IS NOT NULL AND next_value <= data_max`);
+      behind += rows[0].behind;
     }
   } finally {
     await client.end();

@@ -17,7 +17,7 @@ export function startProxy(upstreamPort, delayMs) {
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     const counter = readyForQueryCounter();
-    forward(client, upstream, delayMs, () => undefined);
+    forward(client, upstream, delayMs, counter.watchClient);
     forward(upstream, client, delayMs, counter.feed);
     let closed = false;
     const close = () => {
@@ -63,15 +63,24 @@ function forward(from, to, delayMs, observe) {
   });
 }
 
-/** Splits the server's byte stream into protocol messages (type byte + int32 length) and counts 'Z'. */
+/**
+ * Splits the server's byte stream into protocol messages (type byte + int32 length) and counts 'Z'. A client that
+ * asks for encryption first (an SSLRequest or GSSENCRequest: length 8 and a magic code, as the CLI's pg settings
+ * send) gets a single byte back ('N' from the bench's server), which has no length: it is skipped.
+ */
 function readyForQueryCounter() {
   let pending = Buffer.alloc(0);
   let count = 0;
+  let singleBytes = 0;
   return {
     count: () => count,
+    watchClient(chunk) {
+      if (chunk.length >= 8 && chunk.readInt32BE(0) === 8 && [80877103, 80877104].includes(chunk.readInt32BE(4))) singleBytes += 1;
+    },
     feed(chunk) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let offset = 0;
+      for (; singleBytes > 0 && pending.length - offset > 0; singleBytes -= 1) offset += 1;
       while (pending.length - offset >= 5) {
         const length = pending.readInt32BE(offset + 1);
         if (pending.length - offset < 1 + length) break;

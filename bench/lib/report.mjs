@@ -1,63 +1,14 @@
-// Turns the measurements into BENCHMARKS.md.
+// Turns the measurements into BENCHMARKS.md, and the scaling chart beside it (BENCHMARKS-scaling.svg).
 import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cpus, release, totalmem } from 'node:os';
-import { CONTENDERS, DO_BLOCK, djangoStatements, floorScript, perTableLoopStatements } from './contenders.mjs';
+import { DO_BLOCK, djangoStatements, floorScript, perTableLoopStatements } from './contenders.mjs';
+import { contendersOf, formatUs, normalize, perTableUs, scenarioTable } from './cells.mjs';
+import { scalingChart } from './chart.mjs';
 import { describeTables } from './fixtures.mjs';
-import { formatCount, formatMb, formatMs, formatRange, formatRatio, median } from './stats.mjs';
-
-const TARGET_ROUND_TRIPS = 4;
-const TARGET_LOOP_RATIO = 20;
-const TARGET_FLOOR_RATIO = 1.5;
-const TARGET_RSS_BYTES = 150 * 2 ** 20;
-
-/** A cell's median time, measured or estimated; null when every run failed. */
-function timeOf(entry) {
-  if (entry.estimated) return entry.estimated.ms;
-  return entry.runs.length > 0 ? median(entry.runs) : null;
-}
-
-function timeCell(entry) {
-  if (entry.estimated) return `≈ ${formatMs(entry.estimated.ms)} (est.)`;
-  if (entry.runs.length === 0) return entry.errors.length > 0 ? `fails: ${shortError(entry.errors[0])}` : '—';
-  const failed = entry.errors.length > 0 ? ` + ${entry.errors.length} failed` : '';
-  return `${formatRange(entry.runs)}${failed}`;
-}
-
-function shortError(message) {
-  if (/out of shared memory/.test(message)) return '"out of shared memory" (lock table full)';
-  return `\`${message.slice(0, 80)}\``;
-}
-
-function roundTripsOf(cells, key) {
-  const counts = Object.values(cells).flatMap((cell) => cell[key].roundTrips);
-  if (counts.length === 0) return null;
-  const low = Math.min(...counts);
-  const high = Math.max(...counts);
-  return low === high ? formatCount(low) : `${formatCount(low)}–${formatCount(high)}`;
-}
-
-function ratioCell(entry, seqsync) {
-  const mine = timeOf(entry);
-  const theirs = timeOf(seqsync);
-  if (mine === null || theirs === null) return '—';
-  return formatRatio(mine / theirs);
-}
-
-function scenarioTable(scenario, cells, networks) {
-  const header = ['contender', 'round trips', ...networks.flatMap((n) => [n.label, '÷ seqsync']), 'behind after'];
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const { key, label } of CONTENDERS) {
-    const row = [label, roundTripsOf(cells, key) ?? '—'];
-    for (const network of networks) {
-      const cell = cells[network.key];
-      row.push(timeCell(cell[key]), key === 'seqsync' ? '1×' : ratioCell(cell[key], cell.seqsync));
-    }
-    const behind = cells.loopback?.[key].behindAfter;
-    row.push(behind === null || behind === undefined ? '—' : `${formatCount(behind)} of ${formatCount(scenario.sequences)}`);
-    lines.push(`| ${row.join(' | ')} |`);
-  }
-  return lines.join('\n');
-}
+import { issue7Targets, scaleTargets } from './targets.mjs';
+import { formatCount, formatMb, formatMs, median } from './stats.mjs';
 
 function phasesTable(results) {
   const lines = [
@@ -66,7 +17,7 @@ function phasesTable(results) {
   ];
   for (const { scenario, cells } of results) {
     const entry = cells.loopback.seqsync;
-    if (entry.phases.length === 0) continue;
+    if (!entry || entry.phases.length === 0) continue;
     const total = median(entry.runs);
     const catalog = median(entry.phases.map((p) => p[0]));
     const reads = median(entry.phases.map((p) => p.slice(1).filter((_, i) => i % 2 === 0).reduce((a, b) => a + b, 0)));
@@ -78,146 +29,101 @@ function phasesTable(results) {
   return lines.join('\n');
 }
 
-/** ", where the Django script, the DO block and the floor fail" — whichever failed on the default server. */
-function failedAtDefaults(defaults) {
-  const failed = CONTENDERS.filter(({ key }) => defaults.cells.loopback[key].runs.length === 0).map(({ label }) => label);
-  return failed.length === 0 ? '' : `, where ${failed.join(', ')} fail (see below)`;
+/** The scenarios on default settings: the one-schema sizes (every contender) and the many-schemas one. */
+function defaultsSection(defaults, networks) {
+  if (!defaults || defaults.results.length === 0) return '';
+  const { settings } = defaults;
+  const loopback = networks.slice(0, 1);
+  const parts = defaults.results.map(({ scenario, cells }) => {
+    const created = scenario.perSchema
+      ? `\n\n${formatCount(scenario.tables / scenario.perSchema)} schemas of ${scenario.perSchema} tables, each schema with the mix `
+        + `above (its own T0…T${scenario.perSchema - 1} and shared sequences), created in ${scenario.createdSeconds?.toFixed(0)} s `
+        + '(one DO block per chunk of schemas on two connections, then VACUUM ANALYZE, on the tuned server before its restart). '
+        + `${scenario.runs ?? ''} runs per cell.`
+      : '';
+    return `### ${scenario.title} (${formatCount(scenario.sequences)} sequences)${created}\n\n${scenarioTable(scenario, cells, loopback)}`;
+  });
+  const perTable = defaults.results.map(({ scenario, cells }) => `| ${scenario.title} | `
+    + ['seqsync', 'check', 'cli-realign', 'cli-check'].map((key) => {
+      const us = perTableUs(cells.loopback[key], scenario.tables);
+      return us === null ? '—' : formatUs(us);
+    }).join(' | ') + ` | ${formatMb(Math.max(0, ...(cells.loopback['cli-realign']?.rss ?? [])))} |`);
+  return `
+## On PostgreSQL's default settings
+
+The same kind of databases, server restarted with stock settings (max_locks_per_transaction = ${settings.max_locks_per_transaction},
+max_connections = ${settings.max_connections}, shared_buffers = ${settings.shared_buffers}; autovacuum stays off). One transaction
+can then hold only about max_locks_per_transaction × (max_connections + max_prepared_transactions) = `
+    + `${formatCount(Number(settings.max_locks_per_transaction) * Number(settings.max_connections))}
+locks, shared by every session. seqsync reads the server's lock table size and packs its batches to half of it; every
+contender that works in one transaction runs out of it. setval is not transactional, so a contender that fails half-way
+leaves the sequences it already set moved ("behind after" counts the rest). Round trips of the one-schema sizes were
+counted in one extra run through the proxy (for a contender that fails, none are shown); seqsync reports its own.
+The CLI rows are whole processes (\`node packages/cli/dist/bin.js realign --json --url …\`, spawn to exit).
+
+${parts.join('\n\n')}
+
+Per table (median time ÷ tables; loopback):
+
+| scenario | \`realign\` | \`check\` | CLI \`realign --json\` | CLI \`check --json\` | CLI \`realign\` peak RSS |
+|---|---:|---:|---:|---:|---:|
+${perTable.join('\n')}
+`;
 }
 
-/** The issue's targets: one row each, and a note per target on what limits it. */
-function targets(results, networks, defaults, settings) {
-  const rows = [];
-  const notes = [];
-  const tableScenarios = results.filter((r) => r.scenario.rowsPerTable === null);
-  const largest = tableScenarios[tableScenarios.length - 1];
-  const loopbackRtt = networks[0].rttMs;
-  if (largest) {
-    const trips = Object.values(largest.cells).flatMap((cell) => cell.seqsync.roundTrips);
-    const worst = Math.max(...trips);
-    const batches = median(largest.cells.loopback.seqsync.batches);
-    rows.push([
-      `${largest.scenario.title} in ≤ ${TARGET_ROUND_TRIPS} round trips`,
-      `${worst} (${batches} batch${batches === 1 ? '' : 'es'})`,
-      worst <= TARGET_ROUND_TRIPS ? 'yes' : '**no**',
-    ]);
-    const atDefaults = defaults?.cells.loopback.seqsync;
-    if (atDefaults && atDefaults.roundTrips.length > 0) {
-      notes.push('Round trips: one catalog query, then two per batch. '
-        + `One transaction can lock only what the server's shared lock table holds, so ${largest.scenario.title} fit one batch here `
-        + `(max_locks_per_transaction = ${settings.max_locks_per_transaction}); on a server with PostgreSQL's defaults seqsync needs `
-        + `${formatCount(Math.max(...atDefaults.roundTrips))} round trips `
-        + `(${median(atDefaults.batches)} batch${median(atDefaults.batches) === 1 ? '' : 'es'})${failedAtDefaults(defaults)}.`);
-    }
-  }
-  const oneMs = networks.find((n) => n.delayMs === 1);
-  if (oneMs) {
-    const parts = [];
-    let met = true;
-    for (const { scenario, cells } of tableScenarios) {
-      const cell = cells[oneMs.key];
-      const ratio = timeOf(cell.loop) / timeOf(cell.seqsync);
-      parts.push(`${scenario.title}: ${formatRatio(ratio)}${cell.loop.estimated ? ' (loop est.)' : ''}`);
-      if (scenario.tables >= 1000) met &&= ratio >= TARGET_LOOP_RATIO;
-    }
-    rows.push([`≥ ${TARGET_LOOP_RATIO}× faster than the per-table loop at +1 ms`, parts.join('; '), met ? 'yes' : '**no**']);
-    const thousand = tableScenarios.find((r) => r.scenario.tables === 1000) ?? largest;
-    if (thousand) {
-      const { cells, scenario } = thousand;
-      const floorRatio = timeOf(cells[oneMs.key].loop) / timeOf(cells[oneMs.key].floor);
-      const loop = timeOf(cells.loopback.loop);
-      const mine = timeOf(cells.loopback.seqsync);
-      const trips = median(cells.loopback.seqsync.roundTrips);
-      const rtt = (TARGET_LOOP_RATIO * mine - loop) / (scenario.tables - TARGET_LOOP_RATIO * trips);
-      const tenMs = networks.find((n) => n.delayMs === 10);
-      notes.push('Per-table loop at +1 ms: the loop pays one round trip per table '
-        + `(${formatCount(scenario.tables)} × ${oneMs.rttMs.toFixed(2)} ms here) plus its work; `
-        + 'seqsync pays 3 round trips plus reading every table cold. '
-        + `With ${formatCount(scenario.tables)} tables even the floor — no discovery, no locks, no positions read — `
-        + `is only ${formatRatio(floorRatio)} faster than the loop at +1 ms, `
-        + `so ${TARGET_LOOP_RATIO}× at this latency is below what reading the tables costs on this machine. `
-        + `From the loopback medians, seqsync passes ${TARGET_LOOP_RATIO}× at a round trip of ${rtt.toFixed(1)} ms `
-        + `(≈ ${Math.max(0, (rtt - loopbackRtt) / 2).toFixed(1)} ms added per direction)`
-        + (tenMs ? `; at +10 ms it is ${formatRatio(timeOf(cells[tenMs.key].loop) / timeOf(cells[tenMs.key].seqsync))} faster.` : '.'));
-    }
-  }
-  {
-    const parts = [];
-    let met = true;
-    for (const { scenario, cells } of tableScenarios) {
-      const ratio = timeOf(cells.loopback.seqsync) / timeOf(cells.loopback.floor);
-      // Three decimals: judged against 1.5, a ratio of 1.503 must not print as "1.50".
-      parts.push(`${scenario.title}: ${ratio.toFixed(3)}×`);
-      if (scenario.tables >= 1000) met &&= ratio <= TARGET_FLOOR_RATIO;
-    }
-    const judged = tableScenarios.some((r) => r.scenario.tables >= 1000);
-    rows.push([
-      `within ${TARGET_FLOOR_RATIO}× of the floor on loopback`,
-      parts.join('; '),
-      !judged ? '— (no size ≥ 1,000 run)' : met ? 'yes (≥ 1,000 tables)' : '**no**',
-    ]);
-    const small = tableScenarios.find((r) => r.scenario.tables < 1000);
-    if (small) {
-      notes.push('Floor on loopback: what seqsync does beyond the floor is find the sequences (one catalog query), '
-        + 'lock the tables and read each sequence\'s position before writing — the guarantees the floor does without. '
-        + 'Per table that costs a fraction of reading the table itself, so the ratio falls as tables grow; '
-        + 'below ~1,000 tables the fixed part dominates (the catalog query\'s ~10 ms of planning and cold catalog caches, '
-        + 'two more round trips, and Node loading seqsync), '
-        + `e.g. ${formatMs(timeOf(small.cells.loopback.seqsync))} against ${formatMs(timeOf(small.cells.loopback.floor))} `
-        + `for ${small.scenario.title}. The breakdown is under "Where seqsync's time goes".`);
-    }
-  }
-  {
-    const rss = results.flatMap((r) => Object.values(r.cells).flatMap((cell) => cell.seqsync.rss));
-    const peak = Math.max(...rss);
-    rows.push(['peak RSS of the seqsync process < 150 MB', `${formatMb(peak)} at most`, peak < TARGET_RSS_BYTES ? 'yes' : '**no**']);
-  }
-  const small = results.find((r) => r.scenario.key === 'rows-1');
-  const big = results.find((r) => r.scenario.rowsPerTable !== null && r.scenario.rowsPerTable > 1);
-  if (small && big) {
-    const a = timeOf(small.cells.loopback.seqsync);
-    const b = timeOf(big.cells.loopback.seqsync);
-    rows.push([
-      'time independent of row count (MAX through the key index)',
-      `${formatMs(a)} for 10 × 1 row, ${formatMs(b)} for 10 × ${formatCount(big.scenario.rowsPerTable)} rows`,
-      b < a * 1.5 + 5 ? 'yes' : '**no**',
-    ]);
-  }
-  const table = ['| target | measured | met |', '|---|---|---|', ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${ok} |`)].join('\n');
-  return `${table}\n\n${notes.map((note) => `- ${note}`).join('\n')}`;
+/** Whole processes beside the in-process figures, at one size: what a developer or a deploy step waits for. */
+function processesSection(processes, networks) {
+  if (!processes) return '';
+  const chosen = networks.filter((n) => processes.networks.includes(n.key));
+  return `
+## Whole processes (${processes.scenario.title})
+
+What a developer or a deploy step waits for: each row marked "whole process" is timed from spawn to exit — Node
+starting, loading, connecting (password authentication), working, exiting. The CLI runs
+\`node packages/cli/dist/bin.js realign --json --url …\` (its JSON report printed and read by the bench); the loop and
+the floor run in a Node process of their own (bench/lib/child.mjs, pg loaded, names read from a file). The other rows
+are the in-process figures of the tables above (a fresh process too, but timed around the work alone). Ratios are to
+the CLI.
+
+${scenarioTable(processes.scenario, processes.cells, chosen, { reference: 'cli-realign', referenceLabel: 'CLI' })}
+`;
 }
 
 function sample(statements, count) {
   return statements.slice(0, count).join(';\n') + (statements.length > count ? ';\n…' : '');
 }
 
-export function writeReport(file, { config, environment, networks, results, defaults, minutes }) {
+/** Where the chart goes: beside the report, named after it (BENCHMARKS.md → BENCHMARKS-scaling.svg). */
+const chartFileOf = (file) => new URL(`${basename(fileURLToPath(file)).replace(/\.md$/, '')}-scaling.svg`, file);
+
+
+/** Writes the report and its chart; returns the paths written. */
+export function writeReport(file, raw) {
+  const measurements = normalize(raw);
+  const { config, environment, networks, results, defaults, processes, minutes } = measurements;
   const { settings, baselineRssBytes } = environment;
+  const chart = scalingChart(measurements);
+  const chartFile = chartFileOf(file);
+  if (chart !== null) writeFileSync(chartFile, chart);
   const cpu = cpus();
   const tables = describeTables(10);
   const sections = results.map(({ scenario, cells }) =>
     `### ${scenario.title} (${formatCount(scenario.sequences)} sequences)\n\n${scenarioTable(scenario, cells, networks)}`);
-  const rss = results.map(({ scenario, cells }) => {
-    const values = Object.values(cells).flatMap((cell) => cell.seqsync.rss);
-    return `| ${scenario.title} | ${formatMb(median(values))} | ${formatMb(Math.max(...values))} |`;
-  });
-  const defaultsSection = defaults === null ? '' : `
-## ${defaults.scenario.title} on PostgreSQL's default settings
-
-Same database, server restarted with stock settings (max_locks_per_transaction = ${defaults.settings.max_locks_per_transaction},
-max_connections = ${defaults.settings.max_connections}, shared_buffers = ${defaults.settings.shared_buffers}; `
-    + `autovacuum stays off). One transaction
-can then hold only about max_locks_per_transaction × (max_connections + max_prepared_transactions) = `
-    + `${formatCount(Number(defaults.settings.max_locks_per_transaction) * Number(defaults.settings.max_connections))}
-locks, shared by every session. seqsync reads the server's lock table size and packs its batches to half of it; every
-contender that works in one transaction runs out of it. setval is not transactional, so a contender that fails half-way
-leaves the sequences it already set moved ("behind after" counts the rest). Round trips were counted in one extra run
-through the proxy (for a contender that fails, none are shown).
-
-${scenarioTable(defaults.scenario, defaults.cells, networks.slice(0, 1))}
-`;
+  const rss = [];
+  for (const [list, where] of [[results, ''], [defaults?.results ?? [], ', defaults']]) {
+    for (const { scenario, cells } of list) {
+      const seqsyncs = contendersOf(scenario).filter((c) => ['seqsync', 'check', 'cli-realign', 'cli-check'].includes(c.key));
+      for (const { key, label } of seqsyncs) {
+        const values = Object.values(cells).flatMap((cell) => cell[key]?.rss ?? []);
+        if (values.length === 0) continue;
+        rss.push(`| ${scenario.title}${where} | ${label} | ${formatMb(median(values))} | ${formatMb(Math.max(...values))} |`);
+      }
+    }
+  }
+  const generatedOn = new Date().toISOString().slice(0, 10);
   writeFileSync(file, `# Benchmarks
 
-Generated by \`pnpm bench\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)} in ${minutes.toFixed(0)} minutes.
+Generated by \`pnpm bench${config.quick ? ' --quick' : ''}\` (bench/run.mjs) on ${generatedOn} in ${minutes.toFixed(0)} minutes.
 Do not edit by hand: rerun the bench.
 
 - Machine: ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Linux ${release()}; `
@@ -245,9 +151,13 @@ Do not edit by hand: rerun the bench.
   "behind after": sequences whose next value still collides with existing data after the contender's first run,
   checked independently of seqsync.
 
+## Targets: scale to 100,000 tables
+
+${scaleTargets(measurements)}
+
 ## Targets (issue 7)
 
-${targets(results, networks, defaults, settings)}
+${issue7Targets(results, networks, defaults?.results ?? [], settings)}
 
 ## Results
 
@@ -255,8 +165,9 @@ Each table of the drifted scenarios mixes, per 10 tables, 5 \`serial\` keys, 2 \
 and 2 \`bigint\` keys fed by one shared sequence that no column owns (\`DEFAULT nextval('"S8"')\`); ids 1…20–26 were
 inserted explicitly, so every sequence is behind. The 10-table scenarios have the same mix.
 
-${sections.join('\n\n')}
-${defaultsSection}
+${chart === null ? '' : `![Median time against table count, log–log: one line per contender, loopback and +1 ms; `
+  + `dashed, seqsync on PostgreSQL's default settings](${basename(fileURLToPath(chartFile))})\n\n`}${sections.join('\n\n')}
+${processesSection(processes, networks)}${defaultsSection(defaults, networks)}
 ## Where seqsync's time goes (loopback, medians)
 
 ${phasesTable(results)}
@@ -266,11 +177,13 @@ on first use and the JIT warming up in a fresh process) plus node-postgres parsi
 
 ## Peak RSS of the seqsync process
 
-| scenario | median | max |
-|---|---:|---:|
+| scenario | run | median | max |
+|---|---|---:|---:|
 ${rss.join('\n')}
 
 A Node process with pg and seqsync loaded and connected, before running anything, peaks at ${formatMb(baselineRssBytes)}.
+The in-process rows are the child's own \`maxRSS\`; the CLI rows the kernel's peak for the whole CLI process (GNU time's
+%M), its \`--json\` report included.
 
 ## The contenders
 
@@ -278,7 +191,8 @@ Every contender gets the same fresh connection to the same database and starts f
 built before the clock starts. Shown for the first tables of a fixture:
 
 **seqsync**: \`realign(client)\` on a connected pg \`Client\`: one catalog query, then per batch one round trip that locks the
-batch's tables and reads MAX and the sequence positions, and one that sets the sequences and commits.
+batch's tables and reads MAX and the sequence positions, and one that sets the sequences and commits. \`check(client)\`
+reads the same and writes nothing (it runs against the same drift, before the run's first writer).
 
 **per-table loop**: the snippet from seed scripts and answers, one autocommitted statement per table (so one transaction
 and one WAL flush per table). Like every \`pg_get_serial_sequence\`-based snippet it cannot see a sequence that no column
@@ -305,4 +219,5 @@ setval(max) per sequence (the greatest over the tables sharing it), no discovery
 ${sample(floorScript(tables).split(';\n'), 4)}
 \`\`\`
 `);
+  return chart === null ? [fileURLToPath(file)] : [fileURLToPath(file), fileURLToPath(chartFile)];
 }
