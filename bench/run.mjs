@@ -38,7 +38,7 @@ import { measureCell, pingRtt, runChild } from './lib/measure.mjs';
 import { median } from './lib/stats.mjs';
 import { startProxy } from './lib/proxy.mjs';
 import { writeReport } from './lib/report.mjs';
-import { DEFAULT_SETTINGS, TUNED_SETTINGS, startServer } from './lib/server.mjs';
+import { DEFAULT_SETTINGS, TUNED_SETTINGS, destroyAll, startServer } from './lib/server.mjs';
 
 const args = process.argv.slice(2);
 for (const arg of args) if (arg !== '--quick') throw new Error(`unknown argument ${arg} (the bench takes --quick, or BENCH_* variables)`);
@@ -84,7 +84,8 @@ async function main() {
   let server = null;
   const cleanup = async () => {
     for (const proxy of proxies.splice(0)) await proxy.close();
-    await server?.destroy();
+    // destroyAll, not only `server`: a signal may come while the server is still starting.
+    await destroyAll();
     server = null;
     rmSync(scratch, { recursive: true, force: true });
   };

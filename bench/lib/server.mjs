@@ -46,21 +46,17 @@ function postgresUser() {
 }
 
 /**
- * Every server still running, and every directory not yet removed: if the bench exits without destroying them
- * (a crash, an exit()), the servers are stopped at once (SIGQUIT: no checkpoint) and the directories removed.
+ * Every server process still running, and every server not yet destroyed (also one still starting). If the bench
+ * exits without destroying them (a crash, an exit()), the processes are killed; destroyAll() is the orderly way.
  */
 const running = new Set();
-const directories = new Set();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGQUIT');
-  for (const root of directories) {
-    try {
-      rmSync(root, { recursive: true, force: true, maxRetries: 3 });
-    } catch {
-      // A server still dying may write one more file: the directory is in the temp folder.
-    }
-  }
-});
+const undestroyed = new Set();
+process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+
+/** Stops every server this process started, also one still starting, and removes their directories. */
+export async function destroyAll() {
+  for (const server of [...undestroyed]) await server.destroy();
+}
 
 /**
  * Starts a server in a fresh temp directory. `restart(settings)` stops it and starts it again on the same data
@@ -69,11 +65,11 @@ process.once('exit', () => {
 export async function startServer(settings) {
   const owner = process.getuid?.() === 0 ? postgresUser() : undefined;
   const root = mkdtempSync(join(tmpdir(), 'seqsync-bench-'));
-  directories.add(root);
   const dataDir = join(root, 'data');
   let binDir = join(nativeDir(), 'bin');
   const port = await freePort();
   let child = null;
+  let destroying = null;
   const log = [];
   const stop = async () => {
     const current = child;
@@ -115,15 +111,20 @@ export async function startServer(settings) {
       await stop();
       await launch(next);
     },
-    async destroy() {
-      try {
-        await stop();
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-        directories.delete(root);
-      }
+    /** Idempotent: a second call (a signal during the bench's own cleanup) waits for the first. */
+    destroy() {
+      destroying ??= (async () => {
+        try {
+          await stop();
+        } finally {
+          rmSync(root, { recursive: true, force: true });
+          undestroyed.delete(server);
+        }
+      })();
+      return destroying;
     },
   };
+  undestroyed.add(server);
   try {
     if (owner) {
       const copy = join(root, 'native');
