@@ -69,7 +69,8 @@ export function scalingChart({ results, defaults, networks }) {
   if (yRange[0] === yRange[1]) yRange[1] += 1;
   const legend = [...SERIES, ...(stock.length > 0 ? DEFAULTS_SERIES : [])];
   const legendRows = Math.ceil(legend.length / 3);
-  const width = PANEL.left + panels.length * PANEL.width + (panels.length - 1) * PANEL.gap + 30;
+  // Two panels' width even for one (no latency measured): the legend and the notes need it.
+  const width = PANEL.left + 2 * PANEL.width + PANEL.gap + 30;
   const height = PANEL.top + PANEL.height + 60 + legendRows * 22 + 46;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" `
