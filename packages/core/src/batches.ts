@@ -19,12 +19,18 @@ export interface Batchable {
 export function packBatches<T extends Batchable>(items: readonly T[], budget: number, maxTables = Infinity): T[][] {
   const groups = connectedGroups(items);
   const batches: T[][] = [];
+  const apart: T[][] = [];
   let current: T[] = [];
   let weight = 0;
   let tables = 0;
-  for (const group of groups.filter((members) => !members.some((item) => item.alone === true))) {
+  for (const members of groups) {
+    const group = members.map((index) => items[index]);
+    if (group.some((item) => item.alone === true)) {
+      apart.push(group);
+      continue;
+    }
     const groupWeight = group.reduce((sum, item) => sum + item.weight, 0);
-    const groupTables = new Set(group.flatMap((item) => item.tables)).size;
+    const groupTables = tableCount(group);
     if (current.length > 0 && (weight + groupWeight > budget || tables + groupTables > maxTables)) {
       batches.push(current);
       current = [];
@@ -36,13 +42,23 @@ export function packBatches<T extends Batchable>(items: readonly T[], budget: nu
     tables += groupTables;
   }
   if (current.length > 0) batches.push(current);
-  batches.push(...groups.filter((members) => members.some((item) => item.alone === true)));
+  batches.push(...apart);
   return batches;
 }
 
-/** Counters linked through a shared table, in input order (union–find over table names). */
-function connectedGroups<T extends Batchable>(items: readonly T[]): T[][] {
-  const parent = items.map((_, index) => index);
+/** Distinct tables of a group; most groups are one counter feeding one table, which needs no set to count. */
+function tableCount(group: readonly Batchable[]): number {
+  if (group.length === 1 && group[0].tables.length <= 1) return group[0].tables.length;
+  return new Set(group.flatMap((item) => item.tables)).size;
+}
+
+/**
+ * Counters linked through a shared table, as lists of their indexes, in input order (union–find over table names).
+ * At 100,000 counters this runs while the catalog's rows are still fresh garbage: it allocates one small list per
+ * group and little else.
+ */
+function connectedGroups(items: readonly Batchable[]): number[][] {
+  const parent = Int32Array.from(items, (_, index) => index);
   const find = (index: number): number => {
     while (parent[index] !== index) {
       parent[index] = parent[parent[index]];
@@ -58,12 +74,17 @@ function connectedGroups<T extends Batchable>(items: readonly T[]): T[][] {
       else parent[find(index)] = find(owner);
     }
   });
-  const groups = new Map<number, T[]>();
-  items.forEach((item, index) => {
+  ownerOfTable.clear();
+  // Each root's group, created when its first member is met: groups in the order of their first members.
+  const groupOfRoot = new Int32Array(items.length).fill(-1);
+  const groups: number[][] = [];
+  items.forEach((_, index) => {
     const root = find(index);
-    const group = groups.get(root) ?? [];
-    group.push(item);
-    groups.set(root, group);
+    if (groupOfRoot[root] >= 0) groups[groupOfRoot[root]].push(index);
+    else {
+      groupOfRoot[root] = groups.length;
+      groups.push([index]);
+    }
   });
-  return [...groups.values()];
+  return groups;
 }

@@ -44,13 +44,16 @@ export interface RunRequest extends DecisionRule {
   readonly onProgress?: (done: number, total: number) => void;
   /** See `Options.signal`: the runner looks at it before each batch and each statement it sends. */
   readonly signal?: AbortSignal;
+  /** See `Options.statementLimit`; absent: the default for the run (every statement in a dry run). */
+  readonly statementLimit?: number;
 }
 
 /** The part of a request that decides which tables are in scope: what every catalog read takes. */
 export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
 
 /** The part of a Report the runner fills in; the engine adds the rest. */
-export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'batches'> & {
+export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'statementsOmitted'
+  | 'batches'> & {
   readonly cutover?: Omit<CutoverSummary, 'sourceRoundTrips'>;
 };
 
@@ -133,6 +136,13 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
   assertPrivileges(catalog: Catalog, writing: boolean): void;
   /** The counters in batches, one transaction each; how much one may hold is the database's limit to know. */
   batches(catalog: Catalog, request: RunRequest): readonly (readonly Counter[])[];
+  /**
+   * The catalog the batches are run with once they are formed: what the per-batch calls below read of it, without
+   * the counters, which the batches hold from here on. The runner lets go of each batch once it is done, so at
+   * 100,000 tables the tens of megabytes their catalog entries take do not stay for the whole run. Absent: the
+   * catalog as it is.
+   */
+  withoutCounters?(catalog: Catalog): Catalog;
   /** Read-only (check, dry run): one batch's live state, without write locks, planned. */
   inspectBatch(connection: BatchConnection, catalog: Catalog, batch: readonly Counter[], request: RunRequest): Promise<Step[]>;
   /**

@@ -7,6 +7,7 @@ import { Interruption } from './interrupt';
 import { toRunRequest } from './options';
 import { runBatches } from './runner';
 import { readSource } from './cutover';
+import { SeqsyncError } from './errors';
 
 /**
  * Moves every key sequence in scope past the data, so the next ordinary insert cannot collide.
@@ -35,7 +36,7 @@ export function check(db: Database, options: Options = {}): Promise<Report> {
 
 async function run(db: Database, options: Options, command: RunRequest['command']): Promise<Report> {
   const readOnly = command === 'check' || options.dryRun === true;
-  const request = toRunRequest(withUrlScope(db, options), command);
+  const request = withStatementLimit(toRunRequest(withUrlScope(db, options), command), options.statementLimit);
   const counter = { count: 0 };
   const interruption = new Interruption(request, readOnly);
   const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));
@@ -61,4 +62,13 @@ async function run(db: Database, options: Options, command: RunRequest['command'
     interruption.dispose();
     await opened.close();
   }
+}
+
+/** `Options.statementLimit`, checked before any connection is opened: a whole number ≥ 0, or Infinity. */
+function withStatementLimit(request: RunRequest, limit: number | undefined): RunRequest {
+  if (limit === undefined) return request;
+  if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) {
+    throw new SeqsyncError('INVALID_OPTION', `invalid statementLimit ${JSON.stringify(limit)}: expected a whole number ≥ 0 or Infinity`);
+  }
+  return { ...request, statementLimit: limit };
 }

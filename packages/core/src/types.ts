@@ -78,6 +78,13 @@ export interface Options {
    */
   from?: string | Queryable | object;
   /**
+   * How many statements {@link Report.statements} keeps: the first this many sent, the rest only counted
+   * ({@link Report.statementsOmitted}). A whole number ≥ 0, or `Infinity` for every one. Default: every statement in a
+   * dry run (they are its preview); otherwise the first {@link DEFAULT_STATEMENT_LIMIT} within 1,000,000 characters —
+   * a run of 10,000 tables sends more, and its live reads alone are megabytes of text.
+   */
+  statementLimit?: number;
+  /**
    * Steps of each sequence's own increment to leave free: past the source's next value with `from` (for writes the
    * old primary still takes during the cutover), past the data without it. A whole number ≥ 0; default 0.
    */
@@ -187,8 +194,13 @@ export interface Report {
    * trace to a sequence, a use it does not compare, a write that cannot be rolled back. Empty when there is none.
    */
   readonly warnings: readonly string[];
-  /** The statements that ran (or, in a dry run, would run), in order. */
+  /**
+   * The statements that ran (or, in a read-only run, would run), in order: every one in a dry run, else the first
+   * ones, as {@link Options.statementLimit} says.
+   */
   readonly statements: readonly string[];
+  /** Present when {@link Options.statementLimit} left statements out: how many were sent (or would be) after the last listed. */
+  readonly statementsOmitted?: number;
   /** Round trips to the database for this run. */
   readonly roundTrips: number;
   /** Transactions committed (one per batch). */
@@ -241,3 +253,12 @@ function jsonValueOf(value: unknown): unknown {
 }
 
 export const EXHAUSTION_WARNING_PERCENT = 75;
+
+/**
+ * What {@link Report.statements} keeps by default outside a dry run: the first 1,000 statements, as long as their
+ * text stays within {@link DEFAULT_STATEMENT_TEXT_LIMIT} characters — every statement of a run of a few hundred tables.
+ */
+export const DEFAULT_STATEMENT_LIMIT = 1_000;
+
+/** See {@link DEFAULT_STATEMENT_LIMIT}: one batch's live read of a thousand tables is some 330,000 characters. */
+export const DEFAULT_STATEMENT_TEXT_LIMIT = 1_000_000;

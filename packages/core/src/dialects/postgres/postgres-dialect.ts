@@ -104,6 +104,11 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
     return packBatches(items, budget, request.batchSize ?? Infinity).map((batch) => batch.map((item) => item.sequence));
   }
 
+  /** On a standby the counters stay: every batch's check refuses the run naming each unlogged one (assertReadable). */
+  withoutCounters(catalog: PostgresCatalog): PostgresCatalog {
+    return catalog.inRecovery ? catalog : { ...catalog, sequences: [] };
+  }
+
   async inspectBatch(
     connection: BatchConnection, catalog: PostgresCatalog, batch: readonly PostgresSequence[], request: RunRequest,
   ): Promise<PostgresStep[]> {

@@ -132,7 +132,8 @@ async function readCatalog(db: Queryable, scope: CatalogScope): Promise<Postgres
   const untraced = rows.filter((row) => row.warning !== null);
   const sequences = groupBySequence(rows.filter((row) => row.warning === null));
   // A named partition or inheritance child is fed by the sequence of the ancestor whose MAX() covers its rows.
-  const sequenced = new Set(sequences.flatMap((s) => s.uses.map((u) => u.tableOid)));
+  // (Only tables named by the run are looked up: no set of every table fed is built otherwise.)
+  const sequenced = new Set(found.length === 0 ? [] : sequences.flatMap((s) => s.uses.map((u) => u.tableOid)));
   const warned = new Set(untraced.map((row) => tableKey(row.tableSchema, row.tableName)));
   const tablesWithoutSequence = found
     .filter((t) => !t.lineage.some((oid) => sequenced.has(oid)) && !warned.has(tableKey(t.schema, t.table)))
@@ -163,28 +164,50 @@ function untracedWarning(row: RawUseRow): string {
   }
 }
 
+/**
+ * The catalog's rows folded into one readonly object per sequence. Names, types and bounds repeat across rows (a
+ * schema's name in each of its tables' rows, `id`, `integer`, START 1): each distinct one is kept once, since every
+ * sequence stays in memory for the whole run.
+ */
 function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
+  const texts = new Map<string, string>();
+  const text = (value: string): string => {
+    const known = texts.get(value);
+    if (known !== undefined) return known;
+    texts.set(value, value);
+    return value;
+  };
+  const integers = new Map<string, bigint>();
+  const integer = (value: string): bigint => {
+    const known = integers.get(value);
+    if (known !== undefined) return known;
+    const parsed = BigInt(value);
+    integers.set(value, parsed);
+    return parsed;
+  };
   const bySequence = new Map<string, { head: RawUseRow; uses: PostgresColumnUse[] }>();
   for (const row of rows) {
     const key = String(row.sequenceOid);
     const entry = bySequence.get(key) ?? { head: row, uses: [] };
     entry.uses.push({
-      schema: row.tableSchema, table: row.tableName, column: row.columnName, kind: row.kind,
-      tableOid: String(row.tableOid), attnum: Number(row.attnum), columnType: row.columnType,
+      schema: text(row.tableSchema), table: text(row.tableName), column: text(row.columnName), kind: row.kind,
+      tableOid: String(row.tableOid), attnum: Number(row.attnum), columnType: text(row.columnType),
       typeModifier: Number(row.typeModifier), lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable,
       canLockTable: row.canLockTable, canUseSchema: row.canUseTableSchema, keyIndexed: row.keyIndexed, unlogged: row.unlogged,
     });
     bySequence.set(key, entry);
   }
-  return [...bySequence.values()].map(({ head, uses }) => ({
-    oid: String(head.sequenceOid),
-    schema: head.sequenceSchema,
-    name: head.sequenceName,
+  return [...bySequence.entries()].map(([oid, { head, uses }]) => ({
+    oid,
+    schema: text(head.sequenceSchema),
+    name: text(head.sequenceName),
     shape: {
-      start: BigInt(head.start), increment: BigInt(head.increment), minValue: BigInt(head.minValue), maxValue: BigInt(head.maxValue),
+      start: integer(head.start), increment: integer(head.increment), minValue: integer(head.minValue),
+      maxValue: integer(head.maxValue),
     },
     cycle: head.cycle,
-    uses,
+    // A copy the length of its contents: the list grown by push keeps room for more.
+    uses: uses.slice(),
     canRead: head.canReadSequence,
     canUpdate: head.canUpdateSequence,
     owned: head.ownsSequence,
