@@ -1,9 +1,12 @@
 import { movesSequence, type Report, type SequenceReport } from '@seqsync/core';
 import { isStillBehind } from './exit-codes';
+import { writeJson } from './json-output';
 
-/** JSON with BigInt values as strings (JSON has no 64-bit integers). */
+/** JSON with BigInt values as strings (JSON has no 64-bit integers), as one string: what `--json` writes in pieces. */
 export function toJson(report: Report): string {
-  return JSON.stringify(report, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value), 2);
+  let text = '';
+  writeJson(report, (chunk) => { text += chunk; });
+  return text;
 }
 
 function usesOf(sequence: SequenceReport): string {

@@ -45,7 +45,9 @@ const COMMON = `  --url URL          database URL (default: $DATABASE_URL, then 
 const OUTPUT = `  --json             print the report as JSON (bigints as strings). A
                      sequence's "action" is advanced / reset only when realign
                      wrote it; check and --dry-run say would_advance /
-                     would_reset; unchanged / skipped mean left as it is
+                     would_reset; unchanged / skipped mean left as it is.
+                     Its "statements" are every one with --dry-run, else
+                     the first 1,000 ("statementsOmitted" counts the rest)
   -q, --quiet        print nothing but errors, and warnings (on stderr); the
                      exit code is the same as without it
   -h, --help         show this help

@@ -3,7 +3,8 @@ import { parseArgs, type ParsedArgs } from './args';
 import { findDatabaseUrl } from './database-url';
 import { helpText } from './help';
 import { EXIT_OK, describeError, exitCodeFor } from './exit-codes';
-import { formatCheck, formatRealign, toJson, warningLines } from './format';
+import { formatCheck, formatRealign, warningLines } from './format';
+import { writeJson } from './json-output';
 import { Output } from './output';
 import { VERSION } from './version';
 
@@ -58,7 +59,8 @@ function print(args: ParsedArgs, report: Report, output: Output): void {
   if (args.quiet) {
     for (const line of warningLines(report)) output.stderr(`seqsync: ${line}\n`);
   } else if (args.json) {
-    output.stdout(`${toJson(report)}\n`);
+    writeJson(report, (text) => output.stdout(text));
+    output.stdout('\n');
   } else {
     output.stdout(`${args.command === 'check' ? formatCheck(report) : formatRealign(report)}\n`);
   }
