@@ -10,6 +10,8 @@ import { dialectTraits } from './dialects';
 import { toRunRequest } from './options';
 import { runBatches } from './runner';
 import { counterKey } from './sequence-decision';
+import type { QualifiedName } from './table-names';
+import { formatTableName } from './table-names';
 
 /**
  * Reads a cutover's source: what `check` reads there (the catalog, then each batch's positions and data under no
@@ -62,10 +64,20 @@ async function readOpenSource(source: ResolvedDatabase, target: { dialect: Diale
   if (sourceIdentity.server === targetIdentity.server && overlapping) throw sameDatabase(label);
   const schemas = dialectTraits(source.dialect.name).searchPathSchemas && dialectTraits(target.dialect.name).searchPathSchemas;
   // The source is read in advance mode whatever the target's: what it has handed out, not what a reset would leave.
-  const sourceRequest = toRunRequest({
-    schemas: urlSchemas ?? (schemas ? request.schemas ?? undefined : undefined),
-    lockTimeoutMs: request.lockTimeoutMs, signal: request.signal, ...(request.batchSize === null ? {} : { batchSize: request.batchSize }),
-  }, 'check');
+  // Scoped by the run's tables and exclude too, so the old primary's other tables are neither locked nor read. Names
+  // compared regardless of case on one side are left to the match: the source's catalog would compare them exactly.
+  const [sourceTraits, targetTraits] = [dialectTraits(source.dialect.name), dialectTraits(target.dialect.name)];
+  const foldTables = sourceTraits.nameCase.tablesFold || targetTraits.nameCase.tablesFold;
+  const names = (list: readonly QualifiedName[]) => list.map((name) => formatTableName(schemas ? name : { schema: null, name: name.name }));
+  const sourceRequest: RunRequest = {
+    ...toRunRequest({
+      schemas: urlSchemas ?? (schemas ? request.schemas ?? undefined : undefined),
+      ...(foldTables || request.tables === null ? {} : { tables: names(request.tables) }),
+      ...(foldTables ? {} : { exclude: names(request.exclude) }),
+      lockTimeoutMs: request.lockTimeoutMs, signal: request.signal, ...(request.batchSize === null ? {} : { batchSize: request.batchSize }),
+    }, 'check'),
+    missingTablesAllowed: true,
+  };
   const handedOut = new Map<string, bigint>();
   const observe = (step: PlannedStep) => {
     if (step.handedOutBefore !== undefined) handedOut.set(counterKey(step.report.schema, step.report.sequence), step.handedOutBefore);
@@ -85,11 +97,10 @@ async function readOpenSource(source: ResolvedDatabase, target: { dialect: Diale
       uses: report.uses.map(({ schema, table, column }) => ({ schema, table, column })),
     };
   });
-  const [sourceTraits, targetTraits] = [dialectTraits(source.dialect.name), dialectTraits(target.dialect.name)];
   return {
     label: `${sourceTraits.label} ${label}`, schemas, counters,
     // A name one side does not tell from another spelling matches that spelling on the other.
-    foldTables: sourceTraits.nameCase.tablesFold || targetTraits.nameCase.tablesFold,
+    foldTables,
     foldColumns: sourceTraits.nameCase.columnsFold || targetTraits.nameCase.columnsFold,
   };
 }

@@ -34,6 +34,11 @@ export interface RunRequest extends DecisionRule {
   readonly mode: Mode;
   /** `margin`, and once the source is matched (the runner does, before the first batch) each counter's source position. */
   readonly cutover: CutoverRule | null;
+  /**
+   * A name in `tables` or `exclude` the database lacks is left out rather than refused: a cutover's source is scoped by
+   * the target's names, and a table new on the target is not one the source must have. Only for that read.
+   */
+  readonly missingTablesAllowed?: boolean;
   /** What a run with `from` read on the source, for the runner to match against the target's catalog; else null. */
   readonly source: SourceRead | null;
   readonly lockTimeoutMs: number;
@@ -49,7 +54,7 @@ export interface RunRequest extends DecisionRule {
 }
 
 /** The part of a request that decides which tables are in scope: what every catalog read takes. */
-export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude'>;
+export type CatalogScope = Pick<RunRequest, 'schemas' | 'tables' | 'exclude' | 'missingTablesAllowed'>;
 
 /** The part of a Report the runner fills in; the engine adds the rest. */
 export type DialectResult = Pick<Report, 'sequences' | 'tablesWithoutSequence' | 'warnings' | 'statements' | 'statementsOmitted'

@@ -32,6 +32,19 @@ describe('cutover review: the run\'s tables and exclude scope the source read to
     }
   });
 
+  it('tables: [a, fresh] — a table only the target has is no error on the source: it is decided by its own data', async () => {
+    await source.sql(`CREATE TABLE a (id serial PRIMARY KEY); SELECT setval('a_id_seq', 100)`);
+    await target.sql('CREATE TABLE a (id serial PRIMARY KEY); CREATE TABLE fresh (id serial PRIMARY KEY); INSERT INTO fresh VALUES (7)');
+    const report = await realign(target.url, { from: source.url, tables: ['a', 'fresh'] });
+    expect(report.sequences.map((s) => [s.sequence, s.nextValueAfter, s.cutover?.decidedBy])).toEqual([
+      ['a_id_seq', 101n, 'source'], ['fresh_id_seq', 8n, 'data'],
+    ]);
+    expect(report.cutover?.unmatchedTarget).toEqual(['public.fresh.id']);
+    // On the target a misspelt name is still refused: the leniency is the source read's alone.
+    expect((await realign(target.url, { from: source.url, tables: ['a', 'frsh'] }).catch((error: unknown) => error)))
+      .toMatchObject({ code: 'UNKNOWN_TABLE' });
+  });
+
   it('exclude: [secret] — a source table the source role may not read is left out, as on the target', async () => {
     const role = `rv_scope_${source.name.slice(-8)}`;
     await source.sql(`CREATE TABLE a (id serial PRIMARY KEY); CREATE TABLE secret (id serial PRIMARY KEY);
@@ -53,13 +66,15 @@ describe('cutover review: the run\'s tables and exclude scope the source read to
     const pair = await startHotStandbyPairWith(`CREATE TABLE t (id serial PRIMARY KEY); INSERT INTO t SELECT FROM generate_series(1, 40);
       CREATE UNLOGGED TABLE scratch (id serial PRIMARY KEY)`);
     try {
-      await target.sql('CREATE TABLE t (id serial PRIMARY KEY)');
+      // The target has the table too: an exclusion names a table of the target (a misspelt one is refused there).
+      await target.sql('CREATE TABLE t (id serial PRIMARY KEY); CREATE TABLE scratch (id serial PRIMARY KEY)');
       const refused = await check(target.url, { from: pair.standby.url() }).catch((error: unknown) => error);
       expect(isSeqsyncError(refused) && refused.code).toBe('HOT_STANDBY');
       expect(isSeqsyncError(refused) && refused.message).toMatch(/leave these tables out \(exclude\)/);
 
       const report = await check(target.url, { from: pair.standby.url(), exclude: ['scratch'] });
       expect(report.sequences.map((s) => [s.sequence, s.behind])).toEqual([['t_id_seq', true]]);
+      expect(report.cutover?.unmatchedSource).toEqual([]);
       expect(report.sequences[0]?.cutover?.sourceNextValue).toBeGreaterThanOrEqual(41n);
     } finally {
       await pair.destroy();

@@ -122,7 +122,8 @@ export async function loadCatalog(db: Queryable, scope: CatalogScope): Promise<M
   return {
     serverVersion: server.tableSchema ?? '',
     counters: selected,
-    tablesWithoutSequence: tablesWithoutCounter(named, scope.exclude, rows, selected, currentDatabase, scope.schemas),
+    tablesWithoutSequence: tablesWithoutCounter(named, scope.exclude, rows, selected, currentDatabase, scope.schemas,
+      scope.missingTablesAllowed === true),
     autoIncrementStep: { increment: BigInt(server.columnName ?? '1'), offset: BigInt(server.dataType ?? '1') },
   };
 }
@@ -209,7 +210,7 @@ function scopeFilter(scope: CatalogScope, currentDatabase: string | null): (sche
 }
 
 function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonly QualifiedName[], rows: readonly RawCatalogRow[],
-  counters: readonly MysqlCounter[], currentDatabase: string | null, schemas: readonly string[] | null): string[] {
+  counters: readonly MysqlCounter[], currentDatabase: string | null, schemas: readonly string[] | null, missingAllowed: boolean): string[] {
   if (named.length + excluded.length === 0) return [];
   const tables = rows.filter((r) => r.rowKind === 'table').map((r) => ({ schema: r.tableSchema!, table: r.tableName! }));
   const visible = (schema: string) => (schemas !== null
@@ -226,7 +227,7 @@ function tablesWithoutCounter(named: readonly QualifiedName[], excluded: readonl
   const unknownExcluded = excluded.filter((name) =>
     !tables.some((t) => t.table === name.name && (name.schema === null || t.schema === name.schema)));
   const error = unknownTablesError(unknown, unknownExcluded);
-  if (error !== null) throw error;
+  if (error !== null && !missingAllowed) throw error;
   const fed = new Set(counters.flatMap((c) => c.uses.map((u) => tableKey(u.schema, u.table))));
   return [...new Set(found.filter((t) => !fed.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table })))];

@@ -116,7 +116,7 @@ async function refusalAfterFailure(db: Queryable, error: unknown): Promise<Seqsy
 
 async function readCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
   await assertSchemasExist(db, scope.schemas);
-  const found = await resolveTables(db, scope.tables ?? [], scope.exclude);
+  const found = await resolveTables(db, scope.tables ?? [], scope.exclude, scope.missingTablesAllowed === true);
   const read = await db.query<RawUseRow>(CATALOG_SQL, [
     scope.schemas,
     scope.tables === null ? null : scope.tables.map((t) => t.schema),
@@ -221,7 +221,7 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
  * returns the included tables found.
  */
 async function resolveTables(
-  db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[],
+  db: Queryable, included: readonly QualifiedName[], excluded: readonly QualifiedName[], missingAllowed: boolean,
 ): Promise<{ schema: string; table: string; lineage: readonly string[] }[]> {
   const named = [...included, ...excluded];
   if (named.length === 0) return [];
@@ -234,7 +234,7 @@ async function resolveTables(
     included.filter((_, index) => !matched.has(index + 1)),
     excluded.filter((_, index) => !matched.has(included.length + index + 1)),
   );
-  if (error !== null) throw error;
+  if (error !== null && !missingAllowed) throw error;
   return rows.filter((r) => Number(r.position) <= included.length);
 }
 

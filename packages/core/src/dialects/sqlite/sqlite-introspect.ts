@@ -70,7 +70,7 @@ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NO
   const unknown = named.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
   const unknownExcluded = scope.exclude.filter((name) => !all.some((t) => matches(name, t.schema, t.table)));
   const error = unknownTablesError(unknown, unknownExcluded);
-  if (error !== null) throw error;
+  if (error !== null && scope.missingTablesAllowed !== true) throw error;
   const selected = all.filter((t) => inScope(t.schema, t.table));
   return {
     tables: selected.flatMap((t) => (t.rowid === null ? [] : [t.rowid]))
