@@ -135,8 +135,8 @@ export interface SequenceReport {
   readonly nextValueBefore: bigint;
   readonly nextValueAfter: bigint;
   /**
-   * Whether the next ordinary insert would collide with existing data before this run — or, with `from` or `margin`,
-   * get a value before the one required ({@link CutoverEvidence.requiredNextValue}).
+   * Whether the next ordinary insert would collide with existing data before this run — or, with `from`, get a value
+   * before the one required ({@link CutoverEvidence.requiredNextValue}).
    */
   readonly behind: boolean;
   readonly action: Action;
@@ -158,8 +158,9 @@ export interface CutoverEvidence {
   /** The steps asked for (`margin`). */
   readonly margin: number;
   /**
-   * The value the next insert must get at least: source next value (without `from`: the first past the data) + margin
-   * steps. Null for a counter no source counter feeds: it is decided by its own data, and the margin is not applied to it.
+   * With `from`: the value the next insert must get at least, the source's next value (on this counter's progression) +
+   * margin steps; null for a counter no source counter feeds, decided by its own data without the margin. Without
+   * `from`: where a counter behind its data goes (the first value past it + margin steps); one clear of its data stays.
    */
   readonly requiredNextValue: bigint | null;
   /**
