@@ -128,9 +128,12 @@ async function readCatalog(db: Queryable, scope: CatalogScope): Promise<Postgres
   const server: ServerIdentity = { version: serverRow?.serverVersion ?? '', citusVersion: serverRow?.citusVersion ?? null };
   const refusal = unsupportedEngineError(server);
   if (refusal !== null) throw refusal;
-  const rows = read.filter((row) => row !== serverRow);
-  const untraced = rows.filter((row) => row.warning !== null);
-  const sequences = groupBySequence(rows.filter((row) => row.warning === null));
+  const first = read.find((row) => row !== serverRow);
+  const lockCapacity = first === undefined ? 0 : Number(first.lockCapacity);
+  const inRecovery = read.find((row) => row !== serverRow && row.warning === null)?.inRecovery ?? false;
+  const untraced = read.filter((row) => row !== serverRow && row.warning !== null);
+  // The rows are the run's own to empty (a Queryable that hands out a frozen list gets it copied).
+  const sequences = groupBySequence(Object.isFrozen(read) ? [...read] : read, (row) => row !== serverRow && row.warning === null);
   // A named partition or inheritance child is fed by the sequence of the ancestor whose MAX() covers its rows.
   // (Only tables named by the run are looked up: no set of every table fed is built otherwise.)
   const sequenced = new Set(found.length === 0 ? [] : sequences.flatMap((s) => s.uses.map((u) => u.tableOid)));
@@ -138,8 +141,6 @@ async function readCatalog(db: Queryable, scope: CatalogScope): Promise<Postgres
   const tablesWithoutSequence = found
     .filter((t) => !t.lineage.some((oid) => sequenced.has(oid)) && !warned.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table }));
-  const lockCapacity = rows.length === 0 ? 0 : Number(rows[0].lockCapacity);
-  const inRecovery = rows.find((row) => row.warning === null)?.inRecovery ?? false;
   return {
     sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery,
     warnings: untraced.map(untracedWarning), server,
@@ -165,11 +166,13 @@ function untracedWarning(row: RawUseRow): string {
 }
 
 /**
- * The catalog's rows folded into one readonly object per sequence. Names, types and bounds repeat across rows (a
+ * The catalog's rows that `describesUse` folded into one readonly object per sequence, emptying `rows` as it goes:
+ * at 100,000 tables the rows are the run's largest allocation (about 1 KB each), and each is let go of once read,
+ * rather than all of them staying until the last sequence is built. Names, types and bounds repeat across rows (a
  * schema's name in each of its tables' rows, `id`, `integer`, START 1): each distinct one is kept once, since every
- * sequence stays in memory for the whole run.
+ * sequence stays in memory until its batch is done.
  */
-function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
+function groupBySequence(rows: RawUseRow[], describesUse: (row: RawUseRow) => boolean): PostgresSequence[] {
   const texts = new Map<string, string>();
   const text = (value: string): string => {
     const known = texts.get(value);
@@ -185,35 +188,45 @@ function groupBySequence(rows: readonly RawUseRow[]): PostgresSequence[] {
     integers.set(value, parsed);
     return parsed;
   };
-  const bySequence = new Map<string, { head: RawUseRow; uses: PostgresColumnUse[] }>();
-  for (const row of rows) {
-    const key = String(row.sequenceOid);
-    const entry = bySequence.get(key) ?? { head: row, uses: [] };
-    entry.uses.push({
+  const usesOf = new Map<string, PostgresColumnUse[]>();
+  const sequences: PostgresSequence[] = [];
+  // Reversed, so that pop() takes them in the catalog's order and drops each from the list.
+  rows.reverse();
+  for (let row = rows.pop(); row !== undefined; row = rows.pop()) {
+    if (!describesUse(row)) continue;
+    const oid = String(row.sequenceOid);
+    const use: PostgresColumnUse = {
       schema: text(row.tableSchema), table: text(row.tableName), column: text(row.columnName), kind: row.kind,
       tableOid: String(row.tableOid), attnum: Number(row.attnum), columnType: text(row.columnType),
       typeModifier: Number(row.typeModifier), lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable,
       canLockTable: row.canLockTable, canUseSchema: row.canUseTableSchema, keyIndexed: row.keyIndexed, unlogged: row.unlogged,
+    };
+    const uses = usesOf.get(oid);
+    if (uses !== undefined) {
+      uses.push(use);
+      continue;
+    }
+    // A list made with its one element has room for that one: most sequences feed one column.
+    const created = [use];
+    usesOf.set(oid, created);
+    sequences.push({
+      oid,
+      schema: text(row.sequenceSchema),
+      name: text(row.sequenceName),
+      shape: {
+        start: integer(row.start), increment: integer(row.increment), minValue: integer(row.minValue),
+        maxValue: integer(row.maxValue),
+      },
+      cycle: row.cycle,
+      uses: created,
+      canRead: row.canReadSequence,
+      canUpdate: row.canUpdateSequence,
+      owned: row.ownsSequence,
+      canUseSchema: row.canUseSequenceSchema,
+      otherSessionTemporary: row.otherSessionTemporary,
     });
-    bySequence.set(key, entry);
   }
-  return [...bySequence.entries()].map(([oid, { head, uses }]) => ({
-    oid,
-    schema: text(head.sequenceSchema),
-    name: text(head.sequenceName),
-    shape: {
-      start: integer(head.start), increment: integer(head.increment), minValue: integer(head.minValue),
-      maxValue: integer(head.maxValue),
-    },
-    cycle: head.cycle,
-    // A copy the length of its contents: the list grown by push keeps room for more.
-    uses: uses.slice(),
-    canRead: head.canReadSequence,
-    canUpdate: head.canUpdateSequence,
-    owned: head.ownsSequence,
-    canUseSchema: head.canUseSequenceSchema,
-    otherSessionTemporary: head.otherSessionTemporary,
-  }));
+  return sequences;
 }
 
 /**
