@@ -3,7 +3,7 @@ export type { Database } from './connect';
 export { parseUrl, redactUrl } from './connect';
 export type { Queryable, Options, Mode, Report, ReportJson, JsonOf, SequenceReport, SequenceUse, Action, TableName,
   CutoverEvidence, CutoverSummary } from './types';
-export { EXHAUSTION_WARNING_PERCENT, movesSequence, withJson } from './types';
+export { DEFAULT_STATEMENT_LIMIT, DEFAULT_STATEMENT_TEXT_LIMIT, EXHAUSTION_WARNING_PERCENT, movesSequence, withJson } from './types';
 export { SeqsyncError, isSeqsyncError, driverError } from './errors';
 export type { ErrorCode } from './errors';
 export { DEFAULT_LOCK_TIMEOUT_MS } from './options';

@@ -84,7 +84,8 @@ const target = (schema: string, table: string, extra: Partial<CounterOutline> = 
   schema, name: `${table}_id_seq`, uses: [{ schema, table, column: 'id' }], start: 1n, increment: 1n, bounds: { min: 1n, max: INT4.max },
   ...extra,
 });
-const source = (schemas: boolean, counters: SourceRead['counters']): SourceRead => ({ label: 'test source', schemas, counters, foldTables: false, foldColumns: false });
+const source = (schemas: boolean, counters: SourceRead['counters']): SourceRead =>
+  ({ label: 'test source', schemas, counters, foldTables: false, foldColumns: false });
 const counter = (schema: string, table: string, nextValue: bigint) =>
   ({ schema, name: `${table}_id_seq`, uses: [{ schema, table, column: 'id' }], nextValue });
 
