@@ -173,21 +173,24 @@ describe('cutover from a logical replication publisher (PostgreSQL 14) to its su
     expect(report.cutover).toBeUndefined();
   });
 
+  /** Every counter after (or, in a read-only run, as planned by) realign from the publisher: the one table of both runs. */
+  const cutoverOutcomes = (action: 'would_advance' | 'advanced') => ({
+    'billing.orders_id_seq': [1n, 201n, true, action, matched('billing.orders_id_seq', 201n, 201n, 'source')],
+    'public.Invoice_id_seq': [1n, 71n, true, action, matched('public.Invoice_id_seq', 71n, 71n, 'source')],
+    'public.ahead_id_seq': [5001n, 5001n, false, 'unchanged', matched('public.ahead_id_seq', 11n, 11n, 'current')],
+    'public.audits_id_seq': [1n, 41n, true, action, matched('public.audits_id_seq', 41n, 41n, 'source')],
+    'public.events_id_seq': [1n, 61n, true, action, matched('public.events_id_seq', 61n, 61n, 'source')],
+    'public.imports_id_seq': [1n, 301n, true, action, matched('public.imports_id_seq', 301n, 301n, 'source')],
+    'public.local_cache_id_seq': [1n, 4n, true, action, unmatched(null, 'data')],
+    'public.notes_id_seq': [1n, 501n, true, action, matched('public.notes_id_seq', 11n, 11n, 'data')],
+    'public.orders_id_seq': [1n, 101n, true, action, matched('public.orders_id_seq', 101n, 101n, 'source')],
+    'public.shared_seq': [1n, 51n, true, action, matched('public.shared_seq', 51n, 51n, 'source')],
+    'public.tens_seq': [1n, 501n, true, action, matched('public.tens_seq', 501n, 501n, 'source')],
+  });
+
   it('check from the publisher: every counter before the publisher\'s next value is behind; the one set ahead is not', async () => {
     const report = await check(subscriberUrl, { from: publisherUrl });
-    expect(outcomes(report.sequences)).toEqual({
-      'billing.orders_id_seq': [1n, 201n, true, 'would_advance', matched('billing.orders_id_seq', 201n, 201n, 'source')],
-      'public.Invoice_id_seq': [1n, 71n, true, 'would_advance', matched('public.Invoice_id_seq', 71n, 71n, 'source')],
-      'public.ahead_id_seq': [5001n, 5001n, false, 'unchanged', matched('public.ahead_id_seq', 11n, 11n, 'current')],
-      'public.audits_id_seq': [1n, 41n, true, 'would_advance', matched('public.audits_id_seq', 41n, 41n, 'source')],
-      'public.events_id_seq': [1n, 61n, true, 'would_advance', matched('public.events_id_seq', 61n, 61n, 'source')],
-      'public.imports_id_seq': [1n, 301n, true, 'would_advance', matched('public.imports_id_seq', 301n, 301n, 'source')],
-      'public.local_cache_id_seq': [1n, 4n, true, 'would_advance', unmatched(null, 'data')],
-      'public.notes_id_seq': [1n, 501n, true, 'would_advance', matched('public.notes_id_seq', 11n, 11n, 'data')],
-      'public.orders_id_seq': [1n, 101n, true, 'would_advance', matched('public.orders_id_seq', 101n, 101n, 'source')],
-      'public.shared_seq': [1n, 51n, true, 'would_advance', matched('public.shared_seq', 51n, 51n, 'source')],
-      'public.tens_seq': [1n, 501n, true, 'would_advance', matched('public.tens_seq', 501n, 501n, 'source')],
-    });
+    expect(outcomes(report.sequences)).toEqual(cutoverOutcomes('would_advance'));
     expect(report.cutover).toEqual(summary());
     expect([report.dryRun, report.batches, report.warnings]).toEqual([true, 0, []]);
   });
@@ -206,19 +209,7 @@ describe('cutover from a logical replication publisher (PostgreSQL 14) to its su
 
   it('realign from the publisher: the next insert into every table gets exactly the publisher\'s next id', async () => {
     const report = await realign(subscriberUrl, { from: publisherUrl });
-    expect(outcomes(report.sequences)).toEqual({
-      'billing.orders_id_seq': [1n, 201n, true, 'advanced', matched('billing.orders_id_seq', 201n, 201n, 'source')],
-      'public.Invoice_id_seq': [1n, 71n, true, 'advanced', matched('public.Invoice_id_seq', 71n, 71n, 'source')],
-      'public.ahead_id_seq': [5001n, 5001n, false, 'unchanged', matched('public.ahead_id_seq', 11n, 11n, 'current')],
-      'public.audits_id_seq': [1n, 41n, true, 'advanced', matched('public.audits_id_seq', 41n, 41n, 'source')],
-      'public.events_id_seq': [1n, 61n, true, 'advanced', matched('public.events_id_seq', 61n, 61n, 'source')],
-      'public.imports_id_seq': [1n, 301n, true, 'advanced', matched('public.imports_id_seq', 301n, 301n, 'source')],
-      'public.local_cache_id_seq': [1n, 4n, true, 'advanced', unmatched(null, 'data')],
-      'public.notes_id_seq': [1n, 501n, true, 'advanced', matched('public.notes_id_seq', 11n, 11n, 'data')],
-      'public.orders_id_seq': [1n, 101n, true, 'advanced', matched('public.orders_id_seq', 101n, 101n, 'source')],
-      'public.shared_seq': [1n, 51n, true, 'advanced', matched('public.shared_seq', 51n, 51n, 'source')],
-      'public.tens_seq': [1n, 501n, true, 'advanced', matched('public.tens_seq', 501n, 501n, 'source')],
-    });
+    expect(outcomes(report.sequences)).toEqual(cutoverOutcomes('advanced'));
     expect(report.cutover).toEqual(summary());
     expect(await query(subscriberUrl, 'SELECT last_value::text AS last, is_called FROM ahead_id_seq'))
       .toEqual([{ last: '5000', is_called: true }]);
