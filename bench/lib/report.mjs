@@ -1,6 +1,6 @@
 // Turns the measurements into BENCHMARKS.md, and the scaling chart beside it (BENCHMARKS-scaling.svg).
-import { writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, release, totalmem } from 'node:os';
 import { DO_BLOCK, djangoStatements, floorScript, perTableLoopStatements } from './contenders.mjs';
@@ -104,6 +104,8 @@ export function writeReport(file, raw) {
   const { settings, baselineRssBytes } = environment;
   const chart = scalingChart(measurements);
   const chartFile = chartFileOf(file);
+  // BENCH_OUT may name a directory that does not exist yet: after a long run, the report must not be lost to that.
+  mkdirSync(dirname(fileURLToPath(file)), { recursive: true });
   if (chart !== null) writeFileSync(chartFile, chart);
   const cpu = cpus();
   const tables = describeTables(10);
