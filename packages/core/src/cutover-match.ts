@@ -64,9 +64,9 @@ const columnText = (use: FedColumn) => `${use.schema}.${use.table}.${use.column}
  *
  * @throws SeqsyncError `CUTOVER_MISMATCH`: an ambiguous name, or a source position outside a target counter's range.
  */
-export function matchSource(source: SourceRead, targets: readonly CounterOutline[], targetSchemas: boolean, margin: number,
+export function matchSource(source: SourceRead, targets: readonly CounterOutline[], margin: number,
   scope: Pick<CatalogScope, 'tables' | 'exclude'> = { tables: null, exclude: [] }): CutoverMatch {
-  const bySchema = source.schemas && targetSchemas;
+  const bySchema = source.schemas;
   const fold = (name: string, folds: boolean) => (folds ? name.toLowerCase() : name);
   const keyOf = (use: FedColumn) => (bySchema ? `${use.schema}\u0000` : '')
     + `${fold(use.table, source.foldTables)}\u0000${fold(use.column, source.foldColumns)}`;

@@ -62,11 +62,11 @@ async function readOpenSource(source: ResolvedDatabase, target: { dialect: Diale
   const overlapping = sourceIdentity.database === null || targetIdentity.database === null
     || sourceIdentity.database === targetIdentity.database;
   if (sourceIdentity.server === targetIdentity.server && overlapping) throw sameDatabase(label);
-  const schemas = dialectTraits(source.dialect.name).searchPathSchemas && dialectTraits(target.dialect.name).searchPathSchemas;
+  const [sourceTraits, targetTraits] = [dialectTraits(source.dialect.name), dialectTraits(target.dialect.name)];
+  const schemas = sourceTraits.searchPathSchemas && targetTraits.searchPathSchemas;
   // The source is read in advance mode whatever the target's: what it has handed out, not what a reset would leave.
   // Scoped by the run's tables and exclude too, so the old primary's other tables are neither locked nor read. Names
   // compared regardless of case on one side are left to the match: the source's catalog would compare them exactly.
-  const [sourceTraits, targetTraits] = [dialectTraits(source.dialect.name), dialectTraits(target.dialect.name)];
   const foldTables = sourceTraits.nameCase.tablesFold || targetTraits.nameCase.tablesFold;
   const names = (list: readonly QualifiedName[]) => list.map((name) => formatTableName(schemas ? name : { schema: null, name: name.name }));
   const sourceRequest: RunRequest = {

@@ -42,14 +42,11 @@ async function run(db: Database, options: Options, command: RunRequest['command'
   const opened = await resolveDatabase(db, (queryable) => interruption.track(countRoundTrips(queryable, counter)));
   interruption.watch(opened);
   const sourceTrips = { count: 0 };
-  let running: Promise<Awaited<ReturnType<typeof runBatches>>>;
-  if (options.from === undefined) {
-    running = runBatches(opened.dialect, opened.queryable, request, readOnly);
-  } else {
-    // The source is read in full first: every position is known before the target's first batch, and it is closed by then.
-    running = readSource(options.from, { db, dialect: opened.dialect, queryable: opened.queryable }, request, sourceTrips)
+  // With `from`, the source is read in full first: every position is known before the target's first batch, and the
+  // source is closed by then.
+  const running = options.from === undefined ? runBatches(opened.dialect, opened.queryable, request, readOnly)
+    : readSource(options.from, { db, dialect: opened.dialect, queryable: opened.queryable }, request, sourceTrips)
       .then((source) => runBatches(opened.dialect, opened.queryable, { ...request, source }, readOnly));
-  }
   try {
     // When a cancel cannot reach the server, the statement it was for may never answer: stop waiting on it.
     const result = await Promise.race([running, interruption.abandoned]);

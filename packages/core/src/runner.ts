@@ -5,7 +5,6 @@ import { SeqsyncError } from './errors';
 import { asPlanned } from './sequence-decision';
 import { interruptedError } from './interrupt';
 import { matchSource } from './cutover-match';
-import { dialectTraits } from './dialects';
 
 /**
  * The one batch loop, for every dialect. A batch is one transaction on one connection: seqsync's own
@@ -83,7 +82,7 @@ async function prepare<Catalog extends DialectCatalog, Counter, Step extends Pla
   dialect.assertPrivileges(catalog, !readOnly);
   // Matched on the catalog, before the first batch: an ambiguous name or a position the target cannot take changes nothing.
   const matched = asked.source === null ? null : matchSource(asked.source, dialect.outline(catalog),
-    dialectTraits(dialect.name).searchPathSchemas, asked.cutover?.margin ?? 0, asked);
+    asked.cutover?.margin ?? 0, asked);
   const request = matched === null ? asked : { ...asked, cutover: matched.rule };
   return {
     request, matched,

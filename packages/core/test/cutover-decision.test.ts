@@ -92,27 +92,27 @@ const counter = (schema: string, table: string, nextValue: bigint) =>
 describe('matchSource', () => {
   it('by schema, table and column when both sides have schemas; the rest listed per side', () => {
     const match = matchSource(source(true, [counter('public', 'users', 101n), counter('public', 'gone', 7n)]),
-      [target('public', 'users'), target('app', 'users'), target('public', 'fresh')], true, 0);
+      [target('public', 'users'), target('app', 'users'), target('public', 'fresh')], 0);
     expect([...match.rule.sources!.values()]).toEqual([{ counter: 'public.users_id_seq', nextValue: 101n }]);
     expect(match.summary).toEqual({
       source: 'test source', unmatchedSource: ['public.gone.id'], unmatchedTarget: ['app.users.id', 'public.fresh.id'],
     });
   });
   it('by table and column from a source without schemas (MySQL, SQLite)', () => {
-    const match = matchSource(source(false, [counter('shop', 'users', 51n)]), [target('public', 'users')], true, 0);
+    const match = matchSource(source(false, [counter('shop', 'users', 51n)]), [target('public', 'users')], 0);
     expect([...match.rule.sources!.values()]).toEqual([{ counter: 'shop.users_id_seq', nextValue: 51n }]);
   });
   it('a source table matching two target schemas is refused naming both', () => {
-    expect(() => matchSource(source(false, [counter('shop', 'users', 51n)]), [target('a', 'users'), target('b', 'users')], true, 0))
+    expect(() => matchSource(source(false, [counter('shop', 'users', 51n)]), [target('a', 'users'), target('b', 'users')], 0))
       .toThrow(new SeqsyncError('CUTOVER_MISMATCH', 'the source\'s table users matches two target tables, a.users and b.users: '
         + 'the source has no schemas to tell them apart; narrow the target to one schema (schemas / --schema). Nothing was changed.'));
   });
   it('a source table in two source schemas, into a target without schemas, is refused naming both', () => {
-    expect(() => matchSource(source(true, [counter('a', 'users', 5n), counter('b', 'users', 9n)]), [target('shop', 'users')], false, 0))
+    expect(() => matchSource(source(false, [counter('a', 'users', 5n), counter('b', 'users', 9n)]), [target('shop', 'users')], 0))
       .toThrow(/the source has table users in two schemas, a\.users and b\.users/);
   });
   it('a source position past the target\'s range is refused before anything is written', () => {
-    expect(() => matchSource(source(true, [counter('public', 'users', 3_000_000_000n)]), [target('public', 'users')], true, 0))
+    expect(() => matchSource(source(true, [counter('public', 'users', 3_000_000_000n)]), [target('public', 'users')], 0))
       .toThrow(new SeqsyncError('CUTOVER_MISMATCH', 'source public.users_id_seq next value 3000000000 does not fit target '
         + 'public.users_id_seq, whose values lie in 1..2147483647: widen the target column or sequence (e.g. to bigint) first. '
         + 'Nothing was changed.'));
@@ -120,7 +120,7 @@ describe('matchSource', () => {
   it('a shared target sequence takes the furthest of its columns\' sources', () => {
     const shared: CounterOutline = { ...target('public', 'a'), name: 'shared', uses: [
       { schema: 'public', table: 'a', column: 'id' }, { schema: 'public', table: 'b', column: 'id' }] };
-    const match = matchSource(source(true, [counter('public', 'a', 40n), counter('public', 'b', 70n)]), [shared], true, 0);
+    const match = matchSource(source(true, [counter('public', 'a', 40n), counter('public', 'b', 70n)]), [shared], 0);
     expect([...match.rule.sources!.values()]).toEqual([{ counter: 'public.b_id_seq', nextValue: 70n }]);
   });
 });
