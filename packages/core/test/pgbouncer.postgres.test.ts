@@ -41,6 +41,23 @@ describe('PgBouncer in transaction pooling mode', () => {
   });
   afterEach(() => db.drop());
 
+  it('a cutover through the pooler on both sides: the same database is refused (by identity, not by URL); from another one, '
+    + 'the counters reach its positions (its Post counter behind its own data counts from past it: 42)', async () => {
+    const url = bouncer.url(db.name);
+    expect(await realign(url, { from: db.url }).catch((error: unknown) => error)).toMatchObject({ code: 'INVALID_OPTION' });
+    expect(await nextValue(db, 'invoice_id_seq')).toBe(1n);
+    const old = await createTestDatabase('pgbouncer_old');
+    try {
+      await old.sql(`${TABLES}; SELECT pg_catalog.setval('invoice_id_seq', 20000)`);
+      const report = await realign(url, { from: bouncer.url(old.name) });
+      expect(report.sequences.map((s) => [s.sequence, s.nextValueAfter, s.cutover?.decidedBy]))
+        .toEqual([['Post_id_seq', 42n, 'source'], ['invoice_id_seq', 20001n, 'source']]);
+      expect(await nextValue(db, 'invoice_id_seq')).toBe(20001n);
+    } finally {
+      await old.drop();
+    }
+  });
+
   it('check reports the exact next values, realign moves both sequences in one batch, and a second check finds them clear', async () => {
     const url = bouncer.url(db.name);
     const before = await check(url);
