@@ -10,7 +10,7 @@ module.exports = {
   // fewer than the cores) runs them one at a time on a 2-core machine. Each suite has a database of its own.
   maxWorkers: Math.max(2, availableParallelism() * 2),
   moduleNameMapper: {
-    '^@seqsync/(core|cli|prisma|typeorm|knex)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@seqsync/(core|cli|prisma|typeorm|knex|drizzle)$': '<rootDir>/packages/$1/src/index.ts',
   },
   testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/integration-tests/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/integration-tests/.tmp/'],
