@@ -1,0 +1,154 @@
+import { pgTable, serial } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/node-postgres';
+import type { Pool } from 'pg';
+import { checkSequences, realignSequences } from '@seqsync/drizzle';
+import { expectDuplicateKey, nextValue, nodePostgres, pglite, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
+
+const { auditEntries, events, invoices, tickets, userAccounts, users } = schema;
+const ABOVE_2_53 = 9_007_199_254_740_993n;
+
+/** What a seed or an import does: every key given explicitly, through Drizzle's own insert. */
+async function insertExplicitIds(harness: PgHarness): Promise<void> {
+  const { db } = harness;
+  await db.insert(users).values([{ id: 1, name: 'Ada' }, { id: 2, name: 'Grace' }, { id: 3, name: 'Barbara' }]);
+  await db.insert(events).values([{ id: 1n, kind: 'a' }, { id: ABOVE_2_53, kind: 'b' }, { id: ABOVE_2_53 + 1n, kind: 'c' }]);
+  await db.insert(auditEntries).overridingSystemValue().values([{ id: 1, note: 'a' }, { id: 7, note: 'b' }]);
+  await db.insert(userAccounts).values([1, 10, 20].map((accountId) => ({ accountId, email: `${accountId}@example.com` })));
+  await db.insert(tickets).values([{ id: 1, title: 'a' }, { id: 11, title: 'b' }, { id: 21, title: 'c' }]);
+  await db.insert(invoices).values([{ id: 1, amountCents: 3 }, { id: 100, amountCents: 5 }, { id: 101, amountCents: 7 }]);
+}
+
+/** The key the next plain insert of each table gets, as the application inserts: no key given. */
+async function nextInsertedKeys(harness: PgHarness): Promise<Record<string, string>> {
+  const { db } = harness;
+  const [user] = await db.insert(users).values({ name: 'Linus' }).returning();
+  const [event] = await db.insert(events).values({ kind: 'c' }).returning();
+  const [entry] = await db.insert(auditEntries).values({ note: 'c' }).returning();
+  const [account] = await db.insert(userAccounts).values({ email: 'c@example.com' }).returning();
+  const [ticket] = await db.insert(tickets).values({ title: 'd' }).returning();
+  const [invoice] = await db.insert(invoices).values({ amountCents: 9 }).returning();
+  return {
+    users: String(user.id), events: String(event.id), audit_entries: String(entry.id),
+    UserAccount: String(account.accountId), tickets: String(ticket.id), invoices: String(invoice.id),
+  };
+}
+
+describe.each<PgDriver>([nodePostgres, pglite])('realignSequences(db) through $name', (driver) => {
+  let harness: PgHarness;
+
+  beforeAll(async () => {
+    harness = await driver.open('drizzle_api');
+  });
+  beforeEach(() => harness.recreate());
+  afterAll(() => harness.close());
+
+  it('every counter kind of the schema: 23505 before, exactly the next id after (a bigserial above 2^53 included)', async () => {
+    await insertExplicitIds(harness);
+    await expectDuplicateKey(harness.db.insert(users).values({ name: 'Linus' }), 'users_pkey');
+    await expectDuplicateKey(harness.db.insert(events).values({ kind: 'c' }), 'events_pkey');
+    await expectDuplicateKey(harness.db.insert(auditEntries).values({ note: 'c' }), 'audit_entries_pkey');
+    await expectDuplicateKey(harness.db.insert(userAccounts).values({ email: 'c@example.com' }), 'UserAccount_pkey');
+    await expectDuplicateKey(harness.db.insert(tickets).values({ title: 'd' }), 'tickets_pkey');
+    await expectDuplicateKey(harness.db.insert(invoices).values({ amountCents: 9 }), 'invoices_pkey');
+
+    const report = await realignSequences(harness.db);
+
+    expect(report.sequences.map((s) => [`${s.schema}.${s.sequence}`, s.action, s.nextValueAfter])).toEqual([
+      ['billing.invoices_id_seq', 'advanced', 102n],
+      ['public.UserAccount_account_id_seq', 'advanced', 21n],
+      ['public.audit_entries_id_seq', 'advanced', 8n],
+      ['public.events_id_seq', 'advanced', ABOVE_2_53 + 2n],
+      ['public.ticket_numbers', 'advanced', 31n],
+      ['public.users_id_seq', 'advanced', 4n],
+    ]);
+    expect(await nextInsertedKeys(harness)).toEqual({
+      users: '4', events: '9007199254740995', audit_entries: '8', UserAccount: '21', tickets: '31', invoices: '102',
+    });
+  });
+
+  it('reports the schema\'s tables by database name (casing snake_case), and the tables no counter feeds as skipped', async () => {
+    const report = await realignSequences(harness.db);
+
+    expect(report.schemaTables.map((t) => [t.schema, t.table, t.columns.map((c) => `${c.property}→${c.column} ${c.strategy}`)]))
+      .toEqual([
+        [null, 'users', ['id→id serial']],
+        [null, 'events', ['id→id bigserial']],
+        [null, 'audit_entries', ['id→id generatedAlwaysAsIdentity']],
+        [null, 'UserAccount', ['accountId→account_id generatedByDefaultAsIdentity']],
+        [null, 'tickets', ['id→id sequence']],
+        ['billing', 'invoices', ['id→id serial']],
+      ]);
+    expect(report.skipped.map((t) => [t.table, t.reason])).toEqual([
+      ['tags', 'primary key slug (text) has no serial, identity or nextval default: the application assigns it, no counter to realign'],
+      ['sessions', 'primary key id is a uuid generated by the database: no counter to realign'],
+    ]);
+    expect(report.sequences.every((s) => s.action === 'unchanged')).toBe(true);
+  });
+
+  it('checkSequences says what is behind and writes nothing: the next insert still fails', async () => {
+    await insertExplicitIds(harness);
+
+    const report = await checkSequences(harness.db);
+
+    expect(report.dryRun).toBe(true);
+    expect(report.sequences.filter((s) => s.behind).map((s) => [s.sequence, s.action, s.nextValueAfter])).toEqual([
+      ['invoices_id_seq', 'would_advance', 102n],
+      ['UserAccount_account_id_seq', 'would_advance', 21n],
+      ['audit_entries_id_seq', 'would_advance', 8n],
+      ['events_id_seq', 'would_advance', ABOVE_2_53 + 2n],
+      ['ticket_numbers', 'would_advance', 31n],
+      ['users_id_seq', 'would_advance', 4n],
+    ]);
+    expect(await nextValue(harness, '"public"."users_id_seq"')).toBe(1n);
+    await expectDuplicateKey(harness.db.insert(users).values({ name: 'Linus' }), 'users_pkey');
+  });
+
+  it('tables: only the table objects and names given; the others stay behind', async () => {
+    await insertExplicitIds(harness);
+
+    const report = await realignSequences(harness.db, { tables: [userAccounts, 'billing.invoices'] });
+
+    expect(report.sequences.map((s) => s.sequence)).toEqual(['invoices_id_seq', 'UserAccount_account_id_seq']);
+    expect(report.schemaTables.map((t) => t.table)).toEqual(['UserAccount', 'invoices']);
+    await expectDuplicateKey(harness.db.insert(users).values({ name: 'Linus' }), 'users_pkey');
+    const [account] = await harness.db.insert(userAccounts).values({ email: 'c@example.com' }).returning();
+    expect(account.accountId).toBe(21);
+  });
+
+  it('bad input changes nothing: a table object from another schema file, an unknown table name', async () => {
+    await insertExplicitIds(harness);
+    const lookalike = pgTable('users', { id: serial().primaryKey() });
+
+    await expect(realignSequences(harness.db, { tables: [users, lookalike] })).rejects.toMatchObject({
+      code: 'INVALID_OPTION',
+      message: 'table "users" in tables is not a table object of the schema: pass the schema it is defined in '
+        + '(a table object from another schema file is another table)',
+    });
+    await expect(realignSequences(harness.db, { tables: [users, 'Users'] })).rejects.toMatchObject({
+      code: 'UNKNOWN_TABLE', message: 'unknown table "Users": no such table in the database',
+    });
+    expect(await nextValue(harness, '"public"."users_id_seq"')).toBe(1n);
+    await expectDuplicateKey(harness.db.insert(users).values({ name: 'Linus' }), 'users_pkey');
+  });
+});
+
+describe('realignSequences(db, { schema }) on a db made without a schema', () => {
+  let harness: PgHarness;
+
+  beforeAll(async () => {
+    harness = await nodePostgres.open('drizzle_api_no_schema');
+    await harness.recreate();
+  });
+  afterAll(() => harness.close());
+
+  it('takes the schema module given, and the db\'s casing still names account_id; without one it refuses', async () => {
+    const db = drizzle((harness.db as unknown as { $client: Pool }).$client, { casing: 'snake_case' });
+    await db.insert(userAccounts).values([{ accountId: 5, email: 'a@example.com' }]);
+
+    await expect(realignSequences(db)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    const report = await realignSequences(db, { schema });
+
+    expect(report.sequences.find((s) => s.sequence === 'UserAccount_account_id_seq')?.nextValueAfter).toBe(6n);
+    expect(report.schemaTables.find((t) => t.table === 'UserAccount')?.columns[0].column).toBe('account_id');
+  });
+});
