@@ -5,7 +5,7 @@ import { createMysqlDatabase, insertedId, type MysqlTestDatabase } from '../../t
 import * as schema from './fixtures/mysql-schema';
 import { posts } from './fixtures/sqlite-schema';
 
-const { invoices, userAccounts, users } = schema;
+const { invoices, users } = schema;
 const TRANSACTION_CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)\b/i;
 
 /** realignSequences / checkSequences through drizzle-orm/mysql2, on real MariaDB. */
@@ -55,7 +55,7 @@ describe('realignSequences(db) on MariaDB through drizzle-orm/mysql2', () => {
     expect(await db.insert(users).values({ name: 'e' }).$returningId()).toEqual([{ id: 3 }]);
   });
 
-  it('inside db.transaction: on the transaction\'s connection, sees its rows, commits with it; a reset needing DDL is refused', async () => {
+  it('inside db.transaction: on its connection, sees its rows, commits with it; a reset needing DDL is refused', async () => {
     await db.transaction(async (tx) => {
       await tx.insert(invoices).values([{ id: 40, amountCents: 1 }]);
       const report = await realignSequences(tx, { tables: [invoices] });

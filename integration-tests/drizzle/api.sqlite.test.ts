@@ -18,7 +18,7 @@ describe('realignSequences(db) on SQLite through drizzle-orm/better-sqlite3', ()
   });
   afterEach(() => file.remove());
 
-  it('a restore that left sqlite_sequence behind: check flags it, realign raises it, the next insert gets exactly the next id', async () => {
+  it('a restore that left sqlite_sequence behind: check flags it, realign raises it, the next insert gets exactly the next', async () => {
     db.insert(posts).values([1, 2, 3, 10].map((postId) => ({ postId }))).run();
     db.insert(tags).values([{ id: 7 }]).run();
     // What a fixture loader or a partial restore does: the rows come back, the high-water mark does not.
@@ -40,10 +40,12 @@ describe('realignSequences(db) on SQLite through drizzle-orm/better-sqlite3', ()
   });
 
   it('realignAfterSeed around reset() and seed() with mode reset: sqlite_sequence brought back to exactly past the rows', async () => {
-    await realignAfterSeed(db, (seeded) => seed(seeded, { posts }, { count: 8 }));
+    // drizzle-seed 0.3.1 types its SQLite db without a schema, so this db is made without one and the schema is passed.
+    const plain = drizzle(file.db, { casing: 'snake_case' });
+    await realignAfterSeed(plain, (seeded) => seed(seeded, { posts }, { count: 8 }), { schema });
     expect(sqliteSequenceOf(file.db, 'posts')).toBe(8n);
 
-    const { report } = await realignAfterSeed(db, async (seeded) => {
+    const { report } = await realignAfterSeed(plain, async (seeded) => {
       await reset(seeded, { posts });
       await seed(seeded, { posts }, { count: 3 });
     }, { schema: { posts }, mode: 'reset' });
