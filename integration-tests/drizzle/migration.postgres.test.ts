@@ -1,5 +1,5 @@
 import { realignAfterMigration } from '@seqsync/drizzle';
-import { expectDuplicateKey, nodePostgres, pglite, pgMigrations, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
+import { expectDuplicateKey, PG_DRIVERS, pgMigrations, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
 
 const { invoices, tickets, userAccounts, users } = schema;
 const migrationsFolder = pgMigrations;
@@ -8,7 +8,7 @@ const migrationsFolder = pgMigrations;
  * fixtures/pg-migrations is a real `drizzle-kit generate` folder: 0000 is the DDL drizzle-kit wrote for pg-schema.ts
  * (casing snake_case), 0001 a `drizzle-kit generate --custom` migration that ships reference rows with fixed ids.
  */
-describe.each<PgDriver>([nodePostgres, pglite])('drizzle\'s migrate() through $name', (driver) => {
+describe.each<PgDriver>(PG_DRIVERS)('drizzle\'s migrate() through $name', (driver) => {
   let harness: PgHarness;
 
   beforeAll(async () => {

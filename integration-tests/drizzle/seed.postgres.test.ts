@@ -1,6 +1,6 @@
 import { reset, seed } from 'drizzle-seed';
 import { realignAfterSeed, realignSequences } from '@seqsync/drizzle';
-import { expectDuplicateKey, nextValue, nodePostgres, pglite, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
+import { expectDuplicateKey, nextValue, PG_DRIVERS, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
 
 const { auditEntries, events, invoices, tickets, userAccounts, users } = schema;
 
@@ -18,7 +18,7 @@ async function nextInsertedKeys(harness: PgHarness): Promise<string[]> {
   return rows.map(String);
 }
 
-describe.each<PgDriver>([nodePostgres, pglite])('drizzle-seed through $name', (driver) => {
+describe.each<PgDriver>(PG_DRIVERS)('drizzle-seed through $name', (driver) => {
   let harness: PgHarness;
 
   beforeAll(async () => {

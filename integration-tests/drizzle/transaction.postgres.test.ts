@@ -1,10 +1,10 @@
 import { checkSequences, realignSequences } from '@seqsync/drizzle';
-import { nextValue, nodePostgres, pglite, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
+import { nextValue, PG_DRIVERS, schema, type PgDriver, type PgHarness } from './support/pg-drivers';
 
 const { userAccounts, users } = schema;
 const TRANSACTION_CONTROL = /^\s*(BEGIN|START TRANSACTION|COMMIT|ROLLBACK)\b/i;
 
-describe.each<PgDriver>([nodePostgres, pglite])('realignSequences(tx) inside db.transaction through $name', (driver) => {
+describe.each<PgDriver>(PG_DRIVERS)('realignSequences(tx) inside db.transaction through $name', (driver) => {
   let harness: PgHarness;
 
   beforeAll(async () => {

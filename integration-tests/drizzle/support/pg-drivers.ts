@@ -4,10 +4,13 @@ import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePostgres } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgresJs } from 'drizzle-orm/postgres-js';
 import { migrate as migrateNodePostgres } from 'drizzle-orm/node-postgres/migrator';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { migrate as migratePostgresJs } from 'drizzle-orm/postgres-js/migrator';
 import type { MigrationConfig } from 'drizzle-orm/migrator';
 import { Pool } from 'pg';
+import postgres from 'postgres';
 import { createTestDatabase } from '../../../test-support/test-database';
 import * as schema from '../fixtures/pg-schema';
 
@@ -36,6 +39,7 @@ export interface PgHarness {
   close(): Promise<void>;
 }
 
+/** Every PostgreSQL driver of Drizzle that seqsync adapts: each suite runs once per driver. */
 export interface PgDriver {
   readonly name: string;
   open(label: string): Promise<PgHarness>;
@@ -62,6 +66,26 @@ export const nodePostgres: PgDriver = {
   },
 };
 
+export const postgresJs: PgDriver = {
+  name: 'drizzle-orm/postgres-js',
+  async open(label) {
+    const database = await createTestDatabase(label);
+    // onnotice: PostgreSQL's NOTICEs (DROP … IF EXISTS of nothing) would otherwise be printed by postgres.js.
+    const client = postgres(database.url, { max: 4, onnotice: () => undefined });
+    return {
+      db: drizzlePostgresJs(client, { schema, casing: 'snake_case' }),
+      sql: database.sql,
+      recreate: async () => { await database.sql(RESET + schemaDdl); },
+      clear: async () => { await database.sql(RESET); },
+      migrate: (db, config) => migratePostgresJs(db as Parameters<typeof migratePostgresJs>[0], config),
+      close: async () => {
+        await client.end();
+        await database.drop();
+      },
+    };
+  },
+};
+
 export const pglite: PgDriver = {
   name: 'drizzle-orm/pglite',
   async open() {
@@ -79,6 +103,8 @@ export const pglite: PgDriver = {
     };
   },
 };
+
+export const PG_DRIVERS: readonly PgDriver[] = [nodePostgres, pglite];
 
 /** The value the sequence's next nextval() returns, read without consuming it. */
 export async function nextValue(harness: PgHarness, sequence: string): Promise<bigint> {
