@@ -11,9 +11,11 @@ const CONNECTION_CODES = new Set([
 ]);
 /**
  * The server ended the session: shutdown or pg_terminate_backend (57P01–57P05), idle-in-transaction and
- * transaction timeouts (25P03, 25P04), or the socket went away.
+ * transaction timeouts (25P03, 25P04), or the socket went away. postgres.js reports a query whose connection closed
+ * under it with codes of its own (its message, `write CONNECTION_CLOSED host:port`, names no SQLSTATE).
  */
-const LOST_CODES = new Set(['57P01', '57P02', '57P04', '57P05', '25P03', '25P04', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE']);
+const LOST_CODES = new Set(['57P01', '57P02', '57P04', '57P05', '25P03', '25P04', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE',
+  'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED']);
 /** Nothing listens at the address, or there is no such host: no server to ask what it is. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /**
