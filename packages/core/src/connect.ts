@@ -4,8 +4,9 @@ import { SeqsyncError } from './errors';
 import { adaptDriverObject, dialectNameForUrl, dialectOf, loadDialect, parseUnusualUrl, urlSchemaOf } from './dialects';
 
 /**
- * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a mysql2
- * Connection or Pool (callback or promise API), a better-sqlite3 Database, or any Queryable.
+ * What `realign` / `check` accept: a connection URL, a `pg` Client or Pool, a PGlite instance, a postgres.js `sql`
+ * (the pool, a reserved connection or a transaction's `tx`), a mysql2 Connection or Pool (callback or promise API), a
+ * better-sqlite3 Database, or any Queryable.
  */
 export type Database = string | Queryable | object;
 
@@ -13,8 +14,8 @@ export interface ResolvedDatabase extends OpenDatabase {
   readonly dialect: Dialect;
 }
 
-const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a mysql2 Connection/Pool, '
-  + 'a better-sqlite3 Database or a Queryable';
+const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a postgres.js sql (pool, reserved '
+  + 'connection or transaction), a mysql2 Connection/Pool, a better-sqlite3 Database or a Queryable';
 
 /**
  * Opens a URL (seqsync closes it afterwards) or adapts a connection the caller owns (left open), and finds its
@@ -27,7 +28,8 @@ export async function resolveDatabase(db: Database, wrap: (queryable: Queryable)
     const url = parseUrl(db);
     opened = await (await loadDialect(dialectNameForUrl(url))).connect(url);
   } else {
-    if (db === null || typeof db !== 'object') throw new SeqsyncError('INVALID_OPTION', EXPECTED);
+    // A postgres.js `sql` is a function (a tagged template) with the driver's methods on it.
+    if (db === null || (typeof db !== 'object' && typeof db !== 'function')) throw new SeqsyncError('INVALID_OPTION', EXPECTED);
     const adapted = await adaptDriverObject(db);
     if (adapted === null) throw new SeqsyncError('INVALID_OPTION', EXPECTED);
     opened = { queryable: adapted, close: async () => undefined };

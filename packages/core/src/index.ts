@@ -14,6 +14,7 @@ export { dialectNameOf, dialectTraits, adaptDriverObject } from './dialects';
 export type { DialectName, DialectTraits } from './dialects';
 export { fromPgClient, fromPgPool } from './dialects/postgres/pg-adapter';
 export { fromPGlite } from './dialects/postgres/pglite-adapter';
+export { fromPostgresJs } from './dialects/postgres/postgresjs-adapter';
 export { quoteIdent as quotePostgresIdent } from './dialects/postgres/postgres-sql';
 export { fromMysql2Connection } from './dialects/mysql/mysql2-adapter';
 export { fromBetterSqlite3 } from './dialects/sqlite/better-sqlite3-adapter';

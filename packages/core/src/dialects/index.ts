@@ -3,6 +3,7 @@ import type { Queryable } from '../types';
 import { SeqsyncError } from '../errors';
 import { fromPgClient, fromPgPool, isPgClient, isPgPool } from './postgres/pg-adapter';
 import { fromPGlite, isPGlite } from './postgres/pglite-adapter';
+import { fromPostgresJs, isPostgresJs } from './postgres/postgresjs-adapter';
 import { hostlessPostgresUrl, urlSchema } from './postgres/postgres-url';
 import { adaptMysql2Connection, fromMysql2Pool, mysql2Target } from './mysql/mysql2-adapter';
 import { fromBetterSqlite3, isBetterSqlite3 } from './sqlite/better-sqlite3-adapter';
@@ -206,13 +207,14 @@ export async function dialectOf(db: Queryable): Promise<Dialect> {
 
 /**
  * A driver object the caller owns, recognised by its shape (no driver is imported): a pg Pool or Client,
- * PGlite, a better-sqlite3 Database, a mysql2 Pool or Connection in either API, or any Queryable. Null
- * for anything else.
+ * PGlite, a postgres.js `sql` (its pool, a reserved connection or a transaction), a better-sqlite3 Database, a mysql2
+ * Pool or Connection in either API, or any Queryable. Null for anything else.
  */
 export async function adaptDriverObject(db: object): Promise<Queryable | null> {
   if (isPgPool(db)) return fromPgPool(db);
   if (isPgClient(db)) return fromPgClient(db);
   if (isPGlite(db)) return fromPGlite(db);
+  if (isPostgresJs(db)) return fromPostgresJs(db);
   if (isBetterSqlite3(db)) return fromBetterSqlite3(db);
   const mysql2 = mysql2Target(db);
   if (mysql2 !== null) return 'pool' in mysql2 ? fromMysql2Pool(mysql2.pool) : adaptMysql2Connection(mysql2.connection);
