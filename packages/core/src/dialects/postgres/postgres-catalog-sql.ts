@@ -80,7 +80,7 @@ const CITUS_VERSION = `(SELECT e.extversion FROM pg_catalog.pg_extension e
  * so batches can be sized to never run a transaction out of it. One more row, present whatever else is found, says
  * what the server is (see {@link SERVER_IDENTITY_SQL}); every other row has it NULL.
  */
-export const CATALOG_SQL = `
+const CATALOG_ROWS_SQL = `
 WITH RECURSIVE
 -- every domain's base type, through domains over domains, and the type modifier nearest the column (numeric(12,0))
 domain_chain AS (
@@ -254,8 +254,7 @@ SELECT u.seq_oid::pg_catalog.int8 AS "sequenceOid",
        EXISTS (SELECT 1 FROM pg_catalog.pg_index i
                WHERE i.indrelid = u.rel_oid AND i.indkey[0] = u.attnum AND i.indpred IS NULL) AS "keyIndexed",
        u.relpersistence = 'u' OR sc.relpersistence = 'u' AS "unlogged",
-       session.in_recovery AS "inRecovery",
-       session.lock_capacity AS "lockCapacity",
+       NULL::pg_catalog.bool AS "inRecovery", NULL::pg_catalog.int8 AS "lockCapacity",
        NULL::pg_catalog.text AS "warning", NULL::pg_catalog.text AS "warningDetail",
        NULL::pg_catalog.text AS "serverVersion", NULL::pg_catalog.text AS "citusVersion"
 FROM scoped u
@@ -270,15 +269,35 @@ UNION ALL
 SELECT w.seq_oid::pg_catalog.int8, ${nameAsText('wn.nspname')}, ${nameAsText('ws.relname')}, NULL, NULL, NULL, NULL, NULL,
        NULL, ${nameAsText('w.table_schema')}, ${nameAsText('w.table_name')}, NULL, ${nameAsText('w.column_name')},
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       session.in_recovery, session.lock_capacity, w.problem, w.detail, NULL, NULL
+       NULL, NULL, w.problem, w.detail, NULL, NULL
 FROM warnings w
-CROSS JOIN session
 LEFT JOIN pg_catalog.pg_class ws ON ws.oid = w.seq_oid
 LEFT JOIN pg_catalog.pg_namespace wn ON wn.oid = ws.relnamespace
 UNION ALL
--- what the server is, in the row's last two columns (all others NULL, so it sorts last)
-SELECT ${Array.from({ length: 31 }, () => 'NULL').join(', ')}, ${SERVER_VERSION}, ${CITUS_VERSION}
-ORDER BY 2, 3, 10, 11, 13`;
+-- what the server is and the run's own values, in the row's last four columns (all others NULL, so it sorts last)
+SELECT ${Array.from({ length: 27 }, () => 'NULL').join(', ')}, session.in_recovery, session.lock_capacity, NULL, NULL,
+       ${SERVER_VERSION}, ${CITUS_VERSION}
+FROM session`;
+
+/** The catalog's columns, in the order each row's array carries them (postgres-introspect.ts reads them by position). */
+export const CATALOG_COLUMNS = [
+  'sequenceOid', 'sequenceSchema', 'sequenceName', 'start', 'increment', 'minValue', 'maxValue', 'cycle',
+  'tableOid', 'tableSchema', 'tableName', 'attnum', 'columnName', 'columnType', 'typeModifier', 'kind', 'lockWeight',
+  'canReadSequence', 'canUpdateSequence', 'ownsSequence', 'canReadTable', 'canLockTable', 'canUseSequenceSchema',
+  'canUseTableSchema', 'otherSessionTemporary', 'keyIndexed', 'unlogged', 'inRecovery', 'lockCapacity', 'warning',
+  'warningDetail', 'serverVersion', 'citusVersion',
+] as const;
+
+/**
+ * Each row of {@link CATALOG_ROWS_SQL} as one JSON array in one text column. At 100,000 tables the rows are the run's
+ * largest allocation: a driver makes each row an object with a string per value (about 1 KB with 33 columns), while
+ * one text per row is 313 bytes (226 characters on average at 100,000 tables), parsed only as it is folded.
+ * JSON quotes any name exactly; the 64-bit values are text (bounds) or OIDs and lock counts, which a double holds.
+ */
+const ROW_ARRAY = `pg_catalog.json_build_array(${CATALOG_COLUMNS.map((column) => `c."${column}"`).join(', ')})`;
+export const CATALOG_SQL = `SELECT ${ROW_ARRAY}::pg_catalog.text AS "row"
+FROM (${CATALOG_ROWS_SQL}) c
+ORDER BY c."sequenceSchema", c."sequenceName", c."tableSchema", c."tableName", c."columnName"`;
 
 /**
  * The server's version() alone, asked only after the catalog query failed as a server that is not PostgreSQL fails it

@@ -5,7 +5,7 @@ import type { CatalogScope } from '../../dialect';
 import { assertSchemasPresent, formatTableName, tableKey, unknownTablesError } from '../../table-names';
 import type { ServerIdentity } from './postgres-engines';
 import { SeqsyncError } from '../../errors';
-import { CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, SERVER_IDENTITY_SQL } from './postgres-catalog-sql';
+import { CATALOG_COLUMNS, CATALOG_SQL, RESOLVE_TABLES_SQL, SCHEMAS_SQL, SERVER_IDENTITY_SQL } from './postgres-catalog-sql';
 import { unsupportedEngineError } from './postgres-engines';
 
 export interface PostgresColumnUse extends SequenceUse {
@@ -65,7 +65,9 @@ interface RawUseRow {
   columnType: string; typeModifier: number; kind: SequenceUse['kind']; lockWeight: number;
   canReadSequence: boolean; canUpdateSequence: boolean; ownsSequence: boolean; canReadTable: boolean; canLockTable: boolean;
   canUseSequenceSchema: boolean; canUseTableSchema: boolean; otherSessionTemporary: boolean;
-  keyIndexed: boolean; unlogged: boolean; inRecovery: boolean; lockCapacity: string;
+  keyIndexed: boolean; unlogged: boolean;
+  /** Set only on the one row that describes the server and the run (see serverVersion). */
+  inRecovery: boolean | null; lockCapacity: number | null;
   /** Set on the rows that describe something untraced rather than a sequence's use (see {@link untracedWarning}). */
   warning: UntracedKind | null; warningDetail: string | null;
   /** Set only on the one row that describes the server (version() and the Citus extension's version). */
@@ -117,23 +119,18 @@ async function refusalAfterFailure(db: Queryable, error: unknown): Promise<Seqsy
 async function readCatalog(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog> {
   await assertSchemasExist(db, scope.schemas);
   const found = await resolveTables(db, scope.tables ?? [], scope.exclude, scope.missingTablesAllowed === true);
-  const read = await db.query<RawUseRow>(CATALOG_SQL, [
+  const read = await db.query<{ row: string }>(CATALOG_SQL, [
     scope.schemas,
     scope.tables === null ? null : scope.tables.map((t) => t.schema),
     scope.tables === null ? null : scope.tables.map((t) => t.name),
     scope.exclude.map((t) => t.schema),
     scope.exclude.map((t) => t.name),
   ]);
-  const serverRow = read.find((row) => row.serverVersion !== null);
+  // The rows are the run's own to empty (a Queryable that hands out a frozen list gets it copied).
+  const { sequences, untraced, serverRow } = foldCatalog(Object.isFrozen(read) ? [...read] : read);
   const server: ServerIdentity = { version: serverRow?.serverVersion ?? '', citusVersion: serverRow?.citusVersion ?? null };
   const refusal = unsupportedEngineError(server);
   if (refusal !== null) throw refusal;
-  const first = read.find((row) => row !== serverRow);
-  const lockCapacity = first === undefined ? 0 : Number(first.lockCapacity);
-  const inRecovery = read.find((row) => row !== serverRow && row.warning === null)?.inRecovery ?? false;
-  const untraced = read.filter((row) => row !== serverRow && row.warning !== null);
-  // The rows are the run's own to empty (a Queryable that hands out a frozen list gets it copied).
-  const sequences = groupBySequence(Object.isFrozen(read) ? [...read] : read, (row) => row !== serverRow && row.warning === null);
   // A named partition or inheritance child is fed by the sequence of the ancestor whose MAX() covers its rows.
   // (Only tables named by the run are looked up: no set of every table fed is built otherwise.)
   const sequenced = new Set(found.length === 0 ? [] : sequences.flatMap((s) => s.uses.map((u) => u.tableOid)));
@@ -142,9 +139,17 @@ async function readCatalog(db: Queryable, scope: CatalogScope): Promise<Postgres
     .filter((t) => !t.lineage.some((oid) => sequenced.has(oid)) && !warned.has(tableKey(t.schema, t.table)))
     .map((t) => formatTableName({ schema: t.schema, name: t.table }));
   return {
-    sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity, inRecovery,
-    warnings: untraced.map(untracedWarning), server,
+    sequences, tablesWithoutSequence: [...new Set(tablesWithoutSequence)], lockCapacity: Number(serverRow?.lockCapacity ?? 0),
+    inRecovery: serverRow?.inRecovery === true, warnings: untraced.map(untracedWarning), server,
   };
+}
+
+/** One catalog row from its JSON array (CATALOG_SQL), as an object named by CATALOG_COLUMNS. */
+function decodeRow(text: string): RawUseRow {
+  const values = JSON.parse(text) as unknown[];
+  const row: Record<string, unknown> = {};
+  CATALOG_COLUMNS.forEach((column, index) => { row[column] = values[index]; });
+  return row as unknown as RawUseRow;
 }
 
 /** What a row about an untraced default says, naming the column and why no sequence was checked for it. */
@@ -166,13 +171,13 @@ function untracedWarning(row: RawUseRow): string {
 }
 
 /**
- * The catalog's rows that `describesUse` folded into one readonly object per sequence, emptying `rows` as it goes:
- * at 100,000 tables the rows are the run's largest allocation (about 1 KB each), and each is let go of once read,
- * rather than all of them staying until the last sequence is built. Names, types and bounds repeat across rows (a
- * schema's name in each of its tables' rows, `id`, `integer`, START 1): each distinct one is kept once, since every
- * sequence stays in memory until its batch is done.
+ * The catalog's rows folded into one readonly object per sequence, emptying `rows` as it goes: at 100,000 tables the
+ * rows are the run's largest allocation, and each is decoded only when its turn comes and let go of once read, rather
+ * than all of them staying until the last sequence is built. Names, types and bounds repeat across rows (a schema's
+ * name in each of its tables' rows, `id`, `integer`, START 1): each distinct one is kept once, since every sequence
+ * stays in memory until its batch is done. The rows about untraced defaults and the one about the server are set apart.
  */
-function groupBySequence(rows: RawUseRow[], describesUse: (row: RawUseRow) => boolean): PostgresSequence[] {
+function foldCatalog(rows: { row: string }[]): { sequences: PostgresSequence[]; untraced: RawUseRow[]; serverRow: RawUseRow | null } {
   const texts = new Map<string, string>();
   const text = (value: string): string => {
     const known = texts.get(value);
@@ -188,12 +193,34 @@ function groupBySequence(rows: RawUseRow[], describesUse: (row: RawUseRow) => bo
     integers.set(value, parsed);
     return parsed;
   };
+  // Most sequences of a database share one of a few shapes (START 1, INCREMENT 1, the type's range): one object each.
+  const shapes = new Map<string, SequenceShape>();
+  const shapeOf = (row: RawUseRow): SequenceShape => {
+    const key = `${row.start} ${row.increment} ${row.minValue} ${row.maxValue}`;
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      shape = Object.freeze({ start: integer(row.start), increment: integer(row.increment), minValue: integer(row.minValue),
+        maxValue: integer(row.maxValue) });
+      shapes.set(key, shape);
+    }
+    return shape;
+  };
   const usesOf = new Map<string, PostgresColumnUse[]>();
   const sequences: PostgresSequence[] = [];
   // Reversed, so that pop() takes them in the catalog's order and drops each from the list.
+  const untraced: RawUseRow[] = [];
+  let serverRow: RawUseRow | null = null;
   rows.reverse();
-  for (let row = rows.pop(); row !== undefined; row = rows.pop()) {
-    if (!describesUse(row)) continue;
+  for (let raw = rows.pop(); raw !== undefined; raw = rows.pop()) {
+    const row = decodeRow(raw.row);
+    if (row.serverVersion !== null) {
+      serverRow = row;
+      continue;
+    }
+    if (row.warning !== null) {
+      untraced.push(row);
+      continue;
+    }
     const oid = String(row.sequenceOid);
     const use: PostgresColumnUse = {
       schema: text(row.tableSchema), table: text(row.tableName), column: text(row.columnName), kind: row.kind,
@@ -213,10 +240,7 @@ function groupBySequence(rows: RawUseRow[], describesUse: (row: RawUseRow) => bo
       oid,
       schema: text(row.sequenceSchema),
       name: text(row.sequenceName),
-      shape: {
-        start: integer(row.start), increment: integer(row.increment), minValue: integer(row.minValue),
-        maxValue: integer(row.maxValue),
-      },
+      shape: shapeOf(row),
       cycle: row.cycle,
       uses: created,
       canRead: row.canReadSequence,
@@ -226,7 +250,7 @@ function groupBySequence(rows: RawUseRow[], describesUse: (row: RawUseRow) => bo
       otherSessionTemporary: row.otherSessionTemporary,
     });
   }
-  return sequences;
+  return { sequences, untraced, serverRow };
 }
 
 /**
