@@ -104,7 +104,7 @@ export const pglite: PgDriver = {
   },
 };
 
-export const PG_DRIVERS: readonly PgDriver[] = [nodePostgres, pglite];
+export const PG_DRIVERS: readonly PgDriver[] = [nodePostgres, postgresJs, pglite];
 
 /** The value the sequence's next nextval() returns, read without consuming it. */
 export async function nextValue(harness: PgHarness, sequence: string): Promise<bigint> {
