@@ -205,7 +205,9 @@ function foldCatalog(rows: { row: string }[]): { sequences: PostgresSequence[]; 
     }
     return shape;
   };
-  const usesOf = new Map<string, PostgresColumnUse[]>();
+  // The rows come ordered by the sequence's schema and name, so a sequence's uses are next to each other (the rows about
+  // untraced defaults between them are set apart): only the last sequence's list is ever added to.
+  let last: { readonly oid: string; readonly uses: PostgresColumnUse[] } | null = null;
   const sequences: PostgresSequence[] = [];
   // Reversed, so that pop() takes them in the catalog's order and drops each from the list.
   const untraced: RawUseRow[] = [];
@@ -228,14 +230,13 @@ function foldCatalog(rows: { row: string }[]): { sequences: PostgresSequence[]; 
       typeModifier: Number(row.typeModifier), lockWeight: Number(row.lockWeight), canReadTable: row.canReadTable,
       canLockTable: row.canLockTable, canUseSchema: row.canUseTableSchema, keyIndexed: row.keyIndexed, unlogged: row.unlogged,
     };
-    const uses = usesOf.get(oid);
-    if (uses !== undefined) {
-      uses.push(use);
+    if (last !== null && last.oid === oid) {
+      last.uses.push(use);
       continue;
     }
     // A list made with its one element has room for that one: most sequences feed one column.
     const created = [use];
-    usesOf.set(oid, created);
+    last = { oid, uses: created };
     sequences.push({
       oid,
       schema: text(row.sequenceSchema),
