@@ -177,7 +177,7 @@ function planScenarios() {
       defaults.push({ key: `schemas-${config.many}`, database: `bench_many_${config.many}`, tables: config.many, schemas,
         perSchema: config.manyPerSchema, rowsPerTable: null, runs: config.manyRuns,
         title: `${config.many.toLocaleString('en')} tables in ${schemas.toLocaleString('en')} schemas`,
-        contenders: ['seqsync', 'check', 'cli-realign', 'cli-check'] });
+        contenders: ['seqsync', 'check', 'cli-realign', 'cli-check', 'cli-realign-capped', 'cli-check-capped'] });
     }
   }
   return { tuned, processes, defaults };

@@ -154,7 +154,7 @@ function summary(entry) {
 /** seqsync says how many round trips it made; the other contenders' count follows from what they send. */
 function expectedRoundTrips(key, scenario, base) {
   switch (key) {
-    case 'seqsync': case 'check': case 'cli-realign': case 'cli-check':
+    case 'seqsync': case 'check': case 'cli-realign': case 'cli-check': case 'cli-realign-capped': case 'cli-check-capped':
       return base.roundTrips.length > 0 ? median(base.roundTrips) : 3;
     case 'loop': case 'proc-loop': return scenario.tables;
     case 'django': return scenario.tables + 2;

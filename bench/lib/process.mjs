@@ -6,6 +6,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { CAPPED_HEAP_FLAG } from './contenders.mjs';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
@@ -17,6 +18,8 @@ function commandOf(key, url, tablesFile) {
     // check exits 1 when a sequence is behind, which after the drift every one is.
     case 'cli-realign': return { args: [CLI, 'realign', '--json', '--url', url], ok: [0] };
     case 'cli-check': return { args: [CLI, 'check', '--json', '--url', url], ok: [0, 1] };
+    case 'cli-realign-capped': return { args: [CAPPED_HEAP_FLAG, CLI, 'realign', '--json', '--url', url], ok: [0] };
+    case 'cli-check-capped': return { args: [CAPPED_HEAP_FLAG, CLI, 'check', '--json', '--url', url], ok: [0, 1] };
     case 'proc-loop': return { args: [CHILD, JSON.stringify({ contender: 'loop', url, tablesFile })], ok: [0] };
     case 'proc-floor': return { args: [CHILD, JSON.stringify({ contender: 'floor', url, tablesFile })], ok: [0] };
     default: throw new Error(`unknown process contender ${key}`);
