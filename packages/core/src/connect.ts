@@ -14,7 +14,7 @@ export interface ResolvedDatabase extends OpenDatabase {
   readonly dialect: Dialect;
 }
 
-const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance, a postgres.js sql (pool, reserved '
+const EXPECTED = 'expected a connection URL, a pg Client/Pool, a PGlite instance or transaction, a postgres.js sql (pool, reserved '
   + 'connection or transaction), a mysql2 Connection/Pool, a better-sqlite3 Database or a Queryable';
 
 /**

@@ -1,6 +1,6 @@
 import type { Queryable } from '@seqsync/core';
 import type { ColumnNamer, DrizzleDialect, DrizzleSchema } from './drizzle-metadata';
-import { SeqsyncError, adaptDriverObject, fromPGlite } from '@seqsync/core';
+import { SeqsyncError, adaptDriverObject } from '@seqsync/core';
 import { entityKind } from 'drizzle-orm';
 
 /**
@@ -124,20 +124,8 @@ export async function queryableOf(target: DrizzleTarget): Promise<Queryable> {
 
 async function adapt(client: unknown): Promise<Queryable | null> {
   if ((typeof client !== 'object' && typeof client !== 'function') || client === null) return null;
-  if (isPGliteTransaction(client)) {
-    if (client.closed) throw new SeqsyncError('INVALID_OPTION', 'the PGlite transaction was already committed or rolled back');
-    // Core's PGlite adapter takes the Transaction as it takes PGlite (same query and exec); adaptDriverObject would
-    // not recognise it (no waitReady) and read its `query` as a Queryable's.
-    return fromPGlite(client as unknown as Parameters<typeof fromPGlite>[0]);
-  }
+  // A PGlite Transaction is joined by core itself (fromPGliteTransaction), as the other drivers' transactions are here.
   return adaptDriverObject(client);
-}
-
-/** PGlite's `Transaction`: query and exec like PGlite, plus rollback and closed, without PGlite's waitReady. */
-function isPGliteTransaction(value: object): value is { readonly closed: boolean } {
-  const candidate = value as Record<string, unknown>;
-  return typeof candidate.exec === 'function' && typeof candidate.query === 'function' && typeof candidate.rollback === 'function'
-    && 'closed' in value && !('waitReady' in value);
 }
 
 /** The `entityKind` of an object's class and of each class it extends, nearest first (what drizzle's `is()` walks). */

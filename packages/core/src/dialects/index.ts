@@ -2,7 +2,7 @@ import type { Dialect } from '../dialect';
 import type { Queryable } from '../types';
 import { SeqsyncError } from '../errors';
 import { fromPgClient, fromPgPool, isPgClient, isPgPool } from './postgres/pg-adapter';
-import { fromPGlite, isPGlite } from './postgres/pglite-adapter';
+import { fromPGlite, fromPGliteTransaction, isPGlite, isPGliteTransaction } from './postgres/pglite-adapter';
 import { fromPostgresJs, isPostgresJs } from './postgres/postgresjs-adapter';
 import { hostlessPostgresUrl, urlSchema } from './postgres/postgres-url';
 import { adaptMysql2Connection, fromMysql2Pool, mysql2Target } from './mysql/mysql2-adapter';
@@ -214,6 +214,7 @@ export async function adaptDriverObject(db: object): Promise<Queryable | null> {
   if (isPgPool(db)) return fromPgPool(db);
   if (isPgClient(db)) return fromPgClient(db);
   if (isPGlite(db)) return fromPGlite(db);
+  if (isPGliteTransaction(db)) return fromPGliteTransaction(db);
   if (isPostgresJs(db)) return fromPostgresJs(db);
   if (isBetterSqlite3(db)) return fromBetterSqlite3(db);
   const mysql2 = mysql2Target(db);
