@@ -1,6 +1,6 @@
 import type { Queryable } from '@seqsync/core';
 import type { ColumnNamer, DrizzleDialect, DrizzleSchema } from './drizzle-metadata';
-import { SeqsyncError, adaptDriverObject } from '@seqsync/core';
+import { SeqsyncError, adaptDriverObject, isSeqsyncError } from '@seqsync/core';
 import { entityKind } from 'drizzle-orm';
 
 /**
@@ -120,6 +120,28 @@ export async function queryableOf(target: DrizzleTarget): Promise<Queryable> {
   if (!target.inTransaction) return db;
   const joined: Queryable = { ...db, transaction: (fn) => fn(joined) };
   return joined;
+}
+
+/**
+ * Drizzle sends a pgTable without a pgSchema unqualified, so the server takes the first table of that name on the
+ * connection's search_path. Core reads an unqualified name in every schema: an archive's or another tenant's table of
+ * the same name would be locked and written too. Each such name is resolved here as the server resolves Drizzle's
+ * queries on this connection (to_regclass); one no schema on the path has gets current_schema(), where Drizzle's
+ * migrations would create it, so core reports it unknown there rather than finding it elsewhere. One round trip.
+ */
+const SEARCH_PATH_SQL = 'SELECT t.name AS "table", COALESCE(n.nspname::pg_catalog.text, pg_catalog.current_schema()::pg_catalog.text) '
+  + 'AS "schema" FROM pg_catalog.unnest($1::pg_catalog.text[]) AS t(name) '
+  + 'LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(pg_catalog.quote_ident(t.name)) '
+  + 'LEFT JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace';
+
+/** The schema each unqualified PostgreSQL table name resolves to on this connection (null: no schema is current). */
+export async function searchPathSchemas(db: Queryable, tables: readonly string[]): Promise<ReadonlyMap<string, string | null>> {
+  const rows = await db.query<{ table: string; schema: string | null }>(SEARCH_PATH_SQL, [tables]).catch((error: unknown) => {
+    if (isSeqsyncError(error)) throw error;
+    throw new SeqsyncError('QUERY_FAILED', `reading the search_path the schema's tables are found on failed: ${String(
+      (error as { message?: unknown } | null)?.message ?? error)}; nothing was changed`, { cause: error });
+  });
+  return new Map(rows.map((row) => [row.table, row.schema]));
 }
 
 async function adapt(client: unknown): Promise<Queryable | null> {

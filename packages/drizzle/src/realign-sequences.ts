@@ -3,7 +3,7 @@ import type { Options, Queryable, Report } from '@seqsync/core';
 import type { DrizzleDatabase, DrizzleTarget } from './drizzle-connection';
 import type { DrizzleSchema, SchemaTable, SchemaTables, SkippedTable } from './drizzle-metadata';
 import { SeqsyncError, check, realign, withJson } from '@seqsync/core';
-import { drizzleTargetOf, queryableOf } from './drizzle-connection';
+import { drizzleTargetOf, queryableOf, searchPathSchemas } from './drizzle-connection';
 import { describeTables, labelOf, tableNameOf, tablesOf } from './drizzle-metadata';
 
 /** Core's options, scoped by the Drizzle schema: its tables, or the ones named. */
@@ -60,8 +60,17 @@ async function run(db: DrizzleDatabase, options: RealignSequencesOptions, operat
   const { schema, tables: only, ...coreOptions } = options;
   const target = drizzleTargetOf(db);
   const scope = scopeOf(target, schema, only);
-  const report = await operation(await queryableOf(target), { ...coreOptions, tables: scope.names });
-  return withSchemaTables(report, scope.described);
+  const queryable = await queryableOf(target);
+  const unqualified = target.dialect === 'postgresql' ? scope.described.tables.filter((table) => table.schema === null) : [];
+  if (unqualified.length === 0) {
+    return withSchemaTables(await operation(queryable, { ...coreOptions, tables: scope.names }), scope.described);
+  }
+  const schemas = await searchPathSchemas(queryable, unqualified.map((table) => table.table));
+  const qualified = new Map(unqualified.map((table) => [tableNameOf(table),
+    tableNameOf({ schema: schemas.get(table.table) ?? null, table: table.table })]));
+  const report = await operation(queryable, { ...coreOptions, tables: scope.names.map((name) => qualified.get(name) ?? name) });
+  // The search_path's round trip is the run's too.
+  return withSchemaTables({ ...report, roundTrips: report.roundTrips + 1 }, scope.described);
 }
 
 interface Scope {
