@@ -127,7 +127,9 @@ export function tablesOf(schema: DrizzleSchema): { property: string; table: Tabl
   }
   const found: { property: string; table: Table; dialect: DrizzleDialect }[] = [];
   for (const [property, value] of Object.entries(schema)) {
-    if (!is(value, Table)) continue;
+    // drizzle's is() reads the constructor of any object's prototype: one without (Object.create(null), a module
+    // namespace re-exported with `export * as`) would throw a TypeError, and is no table.
+    if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) === null || !is(value, Table)) continue;
     const dialect = dialectOfTable(value);
     if (dialect === null) {
       throw new SeqsyncError('UNSUPPORTED_DATABASE',

@@ -104,6 +104,13 @@ describe('describeSchema: a Drizzle schema read like Django\'s _meta', () => {
     expect(skipped.map((t) => t.table)).toEqual(['slugs', 'links']);
   });
 
+  it('passes over exports that are no tables: functions, plain objects, null-prototype objects (a re-exported module namespace)', () => {
+    const settings: Record<string, unknown> = Object.assign(Object.create(null) as object, { pageSize: 20 });
+    const schema = { users, settings, helper: () => users, nothing: null, label: 'users', list: [users] };
+    const { tables, skipped } = describeSchema(schema);
+    expect({ tables: tables.map((t) => t.table), skipped }).toEqual({ tables: ['users'], skipped: [] });
+  });
+
   it('refuses a schema that mixes databases, naming the odd table, and anything that is not a schema object', () => {
     const mixed = { users, posts: sqliteTable('posts', { id: sqliteInteger().primaryKey({ autoIncrement: true }) }) };
     expect(() => describeSchema(mixed)).toThrow(expect.objectContaining({
