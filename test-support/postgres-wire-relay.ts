@@ -13,6 +13,12 @@ export interface PostgresWireRelay {
    * ReadyForQuery, however many statements it carried. The first on each connection ends its startup and is left out.
    */
   exchanges(): number;
+  /**
+   * Round trips so far on every connection, startup left out: each time a client sends again after an answer came.
+   * The same as exchanges for node-postgres; postgres.js also waits, before its ReadyForQuery, for the server to
+   * describe a statement with parameters before it sends their values.
+   */
+  waits(): number;
   /** The SQL of every Query and Parse message clients sent since the last call, in order, and forgets it. */
   takeSent(): string[];
   close(): Promise<void>;
@@ -25,6 +31,7 @@ const GSSENC_REQUEST_CODE = 80877104;
 export async function startPostgresWireRelay(target: string): Promise<PostgresWireRelay> {
   const upstream = new URL(target);
   let exchanges = 0;
+  let waits = 0;
   const sent: string[] = [];
   const open = new Set<Socket>();
   const server = createServer((client) => {
@@ -42,6 +49,8 @@ export async function startPostgresWireRelay(target: string): Promise<PostgresWi
     let fromServer: Buffer = Buffer.alloc(0);
     let clientStarted = false;
     let serverStarted = false;
+    // Whether the server said anything since the client last sent: the client's next send then ends a wait.
+    let answered = false;
     // One bare byte (`N`: no TLS here) per encryption request, ahead of the server's first typed message.
     let answersOwed = 0;
     // After an `S` or `G` answer the rest is TLS or GSSAPI: nothing more to read on this connection.
@@ -49,6 +58,9 @@ export async function startPostgresWireRelay(target: string): Promise<PostgresWi
     // Each side is read before it is forwarded: a request is known before its answer can arrive, and a promise that
     // resolved on the client has been counted.
     client.on('data', (chunk: Buffer) => {
+      // A Terminate (X) alone, as a client closes, waits for nothing.
+      if (answered && serverStarted && chunk[0] !== 0x58) waits += 1;
+      answered = false;
       if (!encrypted) {
         fromClient = fromClient.length === 0 ? chunk : Buffer.concat([fromClient, chunk]);
         let offset = 0;
@@ -72,6 +84,7 @@ export async function startPostgresWireRelay(target: string): Promise<PostgresWi
       backend.write(chunk);
     });
     backend.on('data', (chunk: Buffer) => {
+      answered = true;
       if (!encrypted) {
         fromServer = fromServer.length === 0 ? chunk : Buffer.concat([fromServer, chunk]);
         let offset = 0;
@@ -88,7 +101,7 @@ export async function startPostgresWireRelay(target: string): Promise<PostgresWi
       client.write(chunk);
     });
   });
-  return { ...await listenInFrontOf(target, server, open), exchanges: () => exchanges, takeSent: () => sent.splice(0) };
+  return { ...await listenInFrontOf(target, server, open), exchanges: () => exchanges, waits: () => waits, takeSent: () => sent.splice(0) };
 }
 
 /**

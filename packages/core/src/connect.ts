@@ -103,8 +103,9 @@ export function countRoundTrips(db: Queryable, counter: { count: number }): Quer
     dialect: inner.dialect,
     serverVersion: inner.serverVersion,
     multiStatement: inner.multiStatement,
+    describesParametersFirst: inner.describesParametersFirst,
     query: (sql, params) => {
-      counter.count += 1;
+      counter.count += inner.describesParametersFirst === true && params !== undefined && params.length > 0 ? 2 : 1;
       return inner.query(sql, params);
     },
     connection: inner.connection && (<T>(fn: (c: Queryable) => Promise<T>) => inner.connection!((c) => fn(wrap(c)))),

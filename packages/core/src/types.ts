@@ -28,6 +28,11 @@ export interface Queryable {
    */
   readonly multiStatement?: boolean;
   /**
+   * True when the driver has the server describe a statement with params before it sends their values (postgres.js):
+   * such a statement costs two round trips, and the report's {@link Report.roundTrips} counts both.
+   */
+  readonly describesParametersFirst?: boolean;
+  /**
    * Leases one physical connection for `fn` (a pool checks a client out). Absent: this Queryable already is one connection.
    */
   connection?<T>(fn: (connection: Queryable) => Promise<T>): Promise<T>;

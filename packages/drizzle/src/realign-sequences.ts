@@ -69,8 +69,9 @@ async function run(db: DrizzleDatabase, options: RealignSequencesOptions, operat
   const qualified = new Map(unqualified.map((table) => [tableNameOf(table),
     tableNameOf({ schema: schemas.get(table.table) ?? null, table: table.table })]));
   const report = await operation(queryable, { ...coreOptions, tables: scope.names.map((name) => qualified.get(name) ?? name) });
-  // The search_path's round trip is the run's too.
-  return withSchemaTables({ ...report, roundTrips: report.roundTrips + 1 }, scope.described);
+  // The search_path's read is the run's too: one round trip, two where the driver describes parameters first.
+  const trips = queryable.describesParametersFirst === true ? 2 : 1;
+  return withSchemaTables({ ...report, roundTrips: report.roundTrips + trips }, scope.described);
 }
 
 interface Scope {

@@ -88,12 +88,15 @@ function connectionQueryable(sql: PostgresJsSqlLike, names: ColumnNames, lost: {
   return {
     dialect: 'postgres',
     multiStatement: true,
+    // postgres.js sends Parse, Describe and Flush for a statement with parameters, and its Bind only once the server
+    // has described them (connection.js: describeFirst): two round trips, where node-postgres takes one.
+    describesParametersFirst: true,
     query: async <Row extends object>(text: string, params?: readonly unknown[]) => {
       if (lost !== null && lost.error !== null) throw lost.error;
       // Without parameters, the simple protocol: a script is one round trip, as with node-postgres. With them, an
       // unnamed statement (`prepare: false`): core sends each catalog statement once, and named prepared statements
-      // would pile up on pooled connections (and break behind PgBouncer in transaction mode). postgres.js has the
-      // server describe such a statement before it binds the values, a wait of its own within the one exchange.
+      // would pile up on pooled connections (and break behind PgBouncer in transaction mode); a prepared one would
+      // be described first all the same, the first time.
       const query = params !== undefined && params.length > 0
         ? sql.unsafe(text, params.map(textParameter) as never[], { prepare: false, simple: false })
         : sql.unsafe(text, [], { prepare: false, simple: true });
