@@ -40,6 +40,19 @@ process.on('SIGTERM', () => onSignal('SIGTERM'));
 
 main(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
+  // A write to a pipe whose reader is behind is queued in memory; --json waits here rather than queue 50 MB of report.
+  // A reader gone (EPIPE, see above) never drains: its error or close ends the wait too, and the rest is dropped.
+  stdoutDrained: () => new Promise((resolve) => {
+    if (process.stdout.destroyed || !process.stdout.writableNeedDrain) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      process.stdout.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    process.stdout.once('drain', done).once('close', done).once('error', done);
+  }),
   stderr: writeStderr,
   env: process.env,
   stderrIsTty: process.stderr.isTTY === true,

@@ -4,13 +4,16 @@ import { findDatabaseUrl } from './database-url';
 import { helpText } from './help';
 import { EXIT_OK, describeError, exitCodeFor } from './exit-codes';
 import { formatCheck, formatRealign, warningLines } from './format';
-import { writeJson } from './json-output';
+import { jsonChunks } from './json-output';
 import { Output } from './output';
 import { VERSION } from './version';
 
 /** Where the CLI writes; injectable so tests can run it in-process. */
 export interface Io {
-  readonly stdout: (text: string) => void;
+  /** Writes to stdout; `false` when the text was queued rather than written (a pipe whose reader is behind). */
+  readonly stdout: (text: string) => boolean | void;
+  /** Resolves once what stdout queued is written: --json waits for it before stringifying more of the report. */
+  readonly stdoutDrained?: () => Promise<void>;
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal: progress is printed only then. */
@@ -42,7 +45,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     const command = args.command;
     const options = toOptions(args, io, output);
     const report: Report = command === 'check' ? await check(url, options) : await realign(url, options);
-    print(args, report, output);
+    await print(args, report, output, io);
     return exitCodeFor(command, report);
   } catch (error) {
     const { message, exitCode } = describeError(error);
@@ -55,11 +58,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
  * --quiet keeps the warnings, on stderr: each names something seqsync could not vouch for (a default it cannot trace
  * to a sequence, a range nearly used up), which the exit code does not carry.
  */
-function print(args: ParsedArgs, report: Report, output: Output): void {
+async function print(args: ParsedArgs, report: Report, output: Output, io: Io): Promise<void> {
   if (args.quiet) {
     for (const line of warningLines(report)) output.stderr(`seqsync: ${line}\n`);
   } else if (args.json) {
-    writeJson(report, (text) => output.stdout(text));
+    for (const chunk of jsonChunks(report)) {
+      if (output.stdout(chunk) === false) await io.stdoutDrained?.();
+    }
     output.stdout('\n');
   } else {
     output.stdout(`${args.command === 'check' ? formatCheck(report) : formatRealign(report)}\n`);

@@ -31,7 +31,7 @@ export class Output {
   private first: { readonly done: number; readonly at: number } | null = null;
 
   constructor(
-    private readonly io: { readonly stdout: (text: string) => void; readonly stderr: (text: string) => void },
+    private readonly io: { readonly stdout: (text: string) => boolean | void; readonly stderr: (text: string) => void },
     /** Progress is for a person watching: only on a terminal, and never with --quiet. */
     private readonly showProgress: boolean,
     private readonly now: () => number = Date.now,
@@ -39,9 +39,10 @@ export class Output {
     this.started = now();
   }
 
-  stdout(text: string): void {
+  /** `false` when stdout queued the text rather than wrote it (see Io.stdoutDrained). */
+  stdout(text: string): boolean | void {
     this.endProgress();
-    this.io.stdout(text);
+    return this.io.stdout(text);
   }
 
   stderr(text: string): void {
