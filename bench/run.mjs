@@ -24,7 +24,9 @@
 //   BENCH_CORE=path             benchmark another build of @seqsync/core (its dist/index.js), e.g. an older commit's;
 //                               the CLI rows always run packages/cli/dist/bin.js with the workspace's core
 //   BENCH_RESULTS=path          also save the raw measurements there as JSON
-//   BENCH_REPORT_FROM=path      measure nothing: write the report from measurements saved by BENCH_RESULTS
+//   BENCH_REPORT_FROM=path      measure nothing: write the report from measurements saved by BENCH_RESULTS; several
+//                               paths (a,b): each later run's sections (tuned sizes, whole processes, defaults)
+//                               replace the earlier's, and the report says which section came from which run
 //   BENCH_FINDINGS=path         JSON of targets measured outside this bench, shown in the targets table:
 //                               {"targets": [{"key": "parallel-batches", "measured": "…", "met": true}]}
 import { mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
@@ -70,7 +72,7 @@ const reportFile = env.BENCH_OUT ? pathToFileURL(resolve(env.BENCH_OUT)) : new U
 async function main() {
   const findings = env.BENCH_FINDINGS ? JSON.parse(readFileSync(env.BENCH_FINDINGS, 'utf8')) : null;
   if (env.BENCH_REPORT_FROM) {
-    const written = writeReport(reportFile, { ...JSON.parse(readFileSync(env.BENCH_REPORT_FROM, 'utf8')), findings });
+    const written = writeReport(reportFile, { ...mergeRuns(env.BENCH_REPORT_FROM.split(',')), findings });
     log(`wrote ${written.join(' and ')} from ${env.BENCH_REPORT_FROM}`);
     return;
   }
@@ -141,6 +143,7 @@ async function main() {
     const minutes = (Date.now() - started) / 60000;
     const measurements = {
       config, environment: { ...environment, load: [loadAtStart, loadavg()[0]] }, results, processes, defaults, minutes,
+      measuredAt: new Date(started).toISOString(),
       networks: networks.map(({ proxy, ...network }) => ({ ...network, proxied: proxy !== null })),
     };
     if (env.BENCH_RESULTS) writeFileSync(env.BENCH_RESULTS, JSON.stringify(measurements));
@@ -149,6 +152,23 @@ async function main() {
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * Saved runs combined: a section a later run measured (the tuned sizes, the whole processes, the default settings)
+ * replaces the earlier run's, and the combination records which run each section is from, for the report to say.
+ */
+function mergeRuns(files) {
+  const runs = files.map((file) => ({ file, ...JSON.parse(readFileSync(file, 'utf8')) }));
+  const merged = { ...runs[0], sources: [] };
+  for (const [index, run] of runs.entries()) {
+    const sections = [];
+    if (index === 0 || run.results.length > 0) { merged.results = run.results; sections.push('tuned sizes'); }
+    if (index === 0 || run.processes) { merged.processes = run.processes; sections.push('whole processes'); }
+    if (index === 0 || run.defaults) { merged.defaults = run.defaults; sections.push('default settings'); }
+    merged.sources.push({ sections, minutes: run.minutes, measuredAt: run.measuredAt ?? null, load: run.environment.load });
+  }
+  return merged;
 }
 
 const tableScenario = (tables, extra = {}) => ({ key: `tables-${tables}`, database: `bench_${tables}`, tables, schemas: 1,

@@ -56,7 +56,9 @@ export function runProcess(key, url, tablesFile, scratch) {
       const maxRssBytes = (gnuTime ? readGnuTimeKb(rssFile) : polledKb) * 1024;
       rmSync(rssFile, { force: true });
       const outcome = { ms, maxRssBytes, ...summarize(key, stdout) };
-      if (!ok.includes(code)) outcome.error = `exit ${code}: ${(stderr.trim() || stdout.trim()).split('\n').pop()?.slice(0, 200)}`;
+      // V8's out-of-memory report ends in native stack frames: its own line is the one that says what happened.
+      const fatal = /FATAL ERROR: [^\n]*/.exec(stderr)?.[0];
+      if (!ok.includes(code)) outcome.error = `exit ${code}: ${fatal ?? (stderr.trim() || stdout.trim()).split('\n').pop()?.slice(0, 200)}`;
       resolve(outcome);
     });
   });

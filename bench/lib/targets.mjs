@@ -158,10 +158,15 @@ export function scaleTargets(measurements) {
     const rss = many ? ['cli-realign', 'cli-check'].map((key) => Math.max(0, ...many.cells.loopback[key].rss)) : [];
     const size = many ? formatCount(many.scenario.tables) : '100,000';
     // Under a heap limit (a container's): what the run needs, beside what Node's default headroom lets it take.
-    const capped = many ? ['cli-realign-capped', 'cli-check-capped'].map((key) => many.cells.loopback[key]?.rss ?? [])
-      .map((values) => (values.length > 0 ? Math.max(...values) : null)) : [];
-    const cappedText = capped.length > 0 && capped.every((value) => value !== null)
-      ? `; with \`node ${CAPPED_HEAP_FLAG}\`: realign ${formatMb(capped[0])}, check ${formatMb(capped[1])}` : '';
+    // A capped run that failed (out of heap) says so: its RSS is only where it died.
+    const capped = many ? [['realign', 'cli-realign-capped'], ['check', 'cli-check-capped']].map(([name, key]) => {
+      const cell = many.cells.loopback[key];
+      if (cell === undefined) return null;
+      if (cell.runs.length === 0) return `${name} failed (${cell.errors[0] ?? 'no run'})`;
+      return `${name} ${formatMb(Math.max(...cell.rss))}`;
+    }) : [];
+    const cappedText = capped.length > 0 && capped.every((text) => text !== null)
+      ? `; with \`node ${CAPPED_HEAP_FLAG}\`: ${capped.join(', ')}` : '';
     rows.push([`CLI peak RSS ≤ ${formatMb(TARGET_CLI_RSS_BYTES)} at ${size} tables (--json)`,
       many ? `realign ${formatMb(rss[0])}, check ${formatMb(rss[1])} on Node's default heap sizing${cappedText}` : '— (not run)',
       many ? yesNo(Math.max(...rss) <= TARGET_CLI_RSS_BYTES) : '—']);
