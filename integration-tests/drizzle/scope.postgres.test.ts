@@ -53,6 +53,15 @@ describe.each<PgDriver>(PG_DRIVERS)('the scope of a pgTable without a pgSchema, 
     expect(await nextValue(harness, 'public.users_id_seq')).toBe(1n);
   });
 
+  it('a signal aborted before the run: INTERRUPTED before the catalog was read, nothing changed', async () => {
+    const interrupt = new AbortController();
+    interrupt.abort('SIGTERM');
+
+    await expect(realignSequences(harness.db, { signal: interrupt.signal })).rejects.toMatchObject({
+      code: 'INTERRUPTED', message: 'interrupted by SIGTERM before the catalog was read; nothing was changed',
+    });
+  });
+
   it('hostile names: a pgSchema named like a reserved word, tables with quotes, dots and unicode, an explicit column name '
     + 'under casing snake_case', async () => {
     await harness.sql(`DROP SCHEMA IF EXISTS "user" CASCADE; CREATE SCHEMA "user";

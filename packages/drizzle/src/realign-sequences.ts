@@ -61,7 +61,9 @@ async function run(db: DrizzleDatabase, options: RealignSequencesOptions, operat
   const target = drizzleTargetOf(db);
   const scope = scopeOf(target, schema, only);
   const queryable = await queryableOf(target);
-  const unqualified = target.dialect === 'postgresql' ? scope.described.tables.filter((table) => table.schema === null) : [];
+  // A run whose signal already aborted stops in core before its first read: none of ours goes before it.
+  const resolve = target.dialect === 'postgresql' && coreOptions.signal?.aborted !== true;
+  const unqualified = resolve ? scope.described.tables.filter((table) => table.schema === null) : [];
   if (unqualified.length === 0) {
     return withSchemaTables(await operation(queryable, { ...coreOptions, tables: scope.names }), scope.described);
   }
