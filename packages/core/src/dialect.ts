@@ -170,4 +170,30 @@ export interface Dialect<Catalog extends DialectCatalog = DialectCatalog, Counte
   ): Promise<SeqsyncError>;
   /** Turns a driver error into a SeqsyncError naming what failed; `committedBatches` is set while applying. */
   translateError(error: unknown, context: { phase: 'connect' | 'run'; committedBatches?: number }): SeqsyncError;
+  /**
+   * Pure: the unique constraint one driver error object says an insert violated (PostgreSQL's 23505, MySQL/MariaDB's
+   * 1062), or null for any other error. Absent: this database's duplicate keys are never healed (heal.ts).
+   */
+  duplicateKeyOf?(error: object): DuplicateKey | null;
+  /**
+   * Read-only: which of `tables` has `constraint` as its primary key, when that key is one column — read from the
+   * catalog, never from the names. Null when none has. Present wherever {@link Dialect.duplicateKeyOf} is.
+   */
+  primaryKeyColumn?(db: Queryable, constraint: string, tables: readonly QualifiedName[]): Promise<KeyColumn | null>;
+}
+
+/** A unique constraint a failed insert violated, as the driver's error names it. */
+export interface DuplicateKey {
+  /** The constraint (PostgreSQL) or key (MySQL/MariaDB: `PRIMARY` for the primary key). */
+  readonly constraint: string;
+  /** Where the driver says (pg's `schema` / `table`, postgres.js's `schema_name` / `table_name`); else null. */
+  readonly schema: string | null;
+  readonly table: string | null;
+}
+
+/** A table's single-column primary key, in the catalog's own names. */
+export interface KeyColumn {
+  readonly schema: string;
+  readonly table: string;
+  readonly column: string;
 }

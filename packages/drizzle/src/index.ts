@@ -9,10 +9,12 @@ export { realignAfterMigration } from './migration';
 export type { MigrateFunction } from './migration';
 export { realignAfterSeed } from './seed';
 export type { RealignAfterSeedOptions, SeedOutcome } from './seed';
+export { healOnDuplicateKey } from './heal';
+export type { HealOnDuplicateKeyOptions } from './heal';
 export { describeSchema } from './drizzle-metadata';
 export type {
   SchemaTables, SchemaTable, SkippedTable, SequenceColumn, SequenceStrategy, DrizzleSchema, DrizzleDialect,
 } from './drizzle-metadata';
 export type { DrizzleDatabase } from './drizzle-connection';
-export { SeqsyncError, isSeqsyncError } from '@seqsync/core';
-export type { Report, SequenceReport, Options, ErrorCode } from '@seqsync/core';
+export { SeqsyncError, isSeqsyncError, healAttemptOf } from '@seqsync/core';
+export type { Report, SequenceReport, Options, ErrorCode, HealAttempt, HealCause } from '@seqsync/core';

@@ -8,6 +8,7 @@ export { realignAfterSeed, formatSequencesReport } from './seed';
 export type { RealignAfterSeedOptions, SeedOutcome } from './seed';
 export { realignSequencesExtension } from './extension';
 export type { RealignSequencesExtensionOptions, RealignSequencesExtension, RealignSequencesExtendedClient } from './extension';
+export type { PrismaHealCause } from './heal';
 export { fromPrismaClient } from './prisma-connection';
 export type { PrismaQueryableOptions, PrismaClientLike } from './prisma-connection';
 export { metadataFromDmmf } from './from-dmmf';
@@ -16,5 +17,5 @@ export type {
   PrismaSchemaMetadata, PrismaModelMetadata, PrimaryKeyField, SequencedField,
   RelationField, KeyDefault, SkippedModel, MetadataSource,
 } from './prisma-metadata';
-export { SeqsyncError, isSeqsyncError } from '@seqsync/core';
-export type { Report, SequenceReport, Options, ErrorCode } from '@seqsync/core';
+export { SeqsyncError, isSeqsyncError, healAttemptOf } from '@seqsync/core';
+export type { Report, SequenceReport, Options, ErrorCode, HealAttempt, HealCause } from '@seqsync/core';

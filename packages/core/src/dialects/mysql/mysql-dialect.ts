@@ -10,7 +10,8 @@ import { loadCatalog } from './mysql-introspect';
 import { planCounter } from './mysql-plan';
 import { previewBatch, readBatch, writeBatch } from './mysql-apply';
 import { qualifiedName, quoteIdent } from './mysql-sql';
-import { translateMysqlError } from './mysql-errors';
+import { mysqlDuplicateKey, translateMysqlError } from './mysql-errors';
+import { mysqlPrimaryKeyColumn } from './mysql-primary-key';
 import { connectMysql } from './mysql-connect';
 import type { CounterOutline } from '../../cutover-match';
 import { autoIncrementShape, integerRange } from './mysql-plan';
@@ -36,6 +37,8 @@ export class MysqlDialect implements Dialect<MysqlCatalog, MysqlCounter, MysqlSt
   readonly connect = connectMysql;
   readonly introspect = loadCatalog;
   readonly translateError = translateMysqlError;
+  readonly duplicateKeyOf = mysqlDuplicateKey;
+  readonly primaryKeyColumn = mysqlPrimaryKeyColumn;
 
   /** A sequence's increment and bounds are read live (information_schema has no row for them): null here. */
   outline(catalog: MysqlCatalog): CounterOutline[] {

@@ -1,3 +1,4 @@
+import type { DuplicateKey } from '../../dialect';
 import { SeqsyncError } from '../../errors';
 import { probeWireProtocol, tcpAddressOf } from '../wire-probe';
 
@@ -67,4 +68,21 @@ export function translateMysqlError(error: unknown, context: { phase: 'connect' 
   }
   return new SeqsyncError('QUERY_FAILED', `MySQL/MariaDB ${code ? `error ${code}` : 'error'}: ${message}`,
     { cause: error, committedBatches });
+}
+
+/**
+ * ER_DUP_ENTRY (1062) and the key it names: `Duplicate entry '7' for key 'PRIMARY'` (MariaDB, MySQL before 8.0.19),
+ * `… for key 'users.PRIMARY'` (MySQL 8.0.19 on, which prefixes the table). The server puts the key's name only in the
+ * message (no error field carries it), and the primary key is always named PRIMARY, a name no other index may take.
+ * The table is not named: the caller (an ORM) knows which table it inserted into.
+ */
+export function mysqlDuplicateKey(error: object): DuplicateKey | null {
+  const driverError = error as DriverError;
+  const code = driverError.code ?? '';
+  const errno = driverError.errno ?? (/^[0-9]+$/.test(code) ? Number(code) : 0);
+  if (errno !== 1062 && code !== 'ER_DUP_ENTRY') return null;
+  const message = driverError.sqlMessage ?? driverError.message ?? '';
+  const key = /for key '(.*)'$/s.exec(message)?.[1];
+  if (key === undefined) return null;
+  return { constraint: key === 'PRIMARY' || key.endsWith('.PRIMARY') ? 'PRIMARY' : key, schema: null, table: null };
 }

@@ -9,7 +9,8 @@ import { planCounter } from './postgres-plan';
 import { lockTimeoutError, readBatch, withWriteWarnings, writeBatch } from './postgres-apply';
 import { previewBatch } from './postgres-write-sql';
 import { qualifiedName, quoteIdent } from './postgres-sql';
-import { translatePostgresError } from './postgres-errors';
+import { postgresDuplicateKey, translatePostgresError } from './postgres-errors';
+import { postgresPrimaryKeyColumn } from './postgres-primary-key';
 import { connectPostgres } from './postgres-connect';
 import { assertReadable, assertWritable, planOnStandby, standbyWarnings } from './postgres-standby';
 import type { CounterOutline } from '../../cutover-match';
@@ -30,6 +31,8 @@ export class PostgresDialect implements Dialect<PostgresCatalog, PostgresSequenc
   readonly quoteIdent = quoteIdent;
   readonly connect = connectPostgres;
   readonly translateError = translatePostgresError;
+  readonly duplicateKeyOf = postgresDuplicateKey;
+  readonly primaryKeyColumn = postgresPrimaryKeyColumn;
 
   /** The catalog, and on a hot standby the run-level note on what can be known there. */
   async introspect(db: Queryable, scope: CatalogScope): Promise<PostgresCatalog & DialectCatalog> {

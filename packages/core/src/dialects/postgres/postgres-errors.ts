@@ -1,5 +1,6 @@
 import type { Encryption, SslPlan } from './libpq-ssl';
 import type { PostgresTarget } from './postgres-url';
+import type { DuplicateKey } from '../../dialect';
 import { SeqsyncError } from '../../errors';
 import { probeWireProtocol, tcpAddressOf } from '../wire-probe';
 import { TlsNegotiationError } from './postgres-tls';
@@ -137,6 +138,34 @@ export function translatePostgresError(error: unknown, context: { phase: 'connec
     return new SeqsyncError('CONNECTION_LOST', `connection to PostgreSQL lost: ${message}${inFlight}`, options);
   }
   return new SeqsyncError('QUERY_FAILED', `PostgreSQL ${code ? `error ${code}` : 'error'}: ${message}${rolledBack}`, options);
+}
+
+/** A unique violation as node-postgres (`constraint`, `schema`, `table`) and postgres.js (`constraint_name`, …) report it. */
+interface UniqueViolation {
+  code?: unknown;
+  constraint?: unknown;
+  schema?: unknown;
+  table?: unknown;
+  constraint_name?: unknown;
+  schema_name?: unknown;
+  table_name?: unknown;
+}
+
+/**
+ * SQLSTATE 23505 with the constraint the server named in its error fields — the fields, not the message text, which
+ * is translated with lc_messages. Null for any other error, and for a 23505 that names no constraint.
+ */
+export function postgresDuplicateKey(error: object): DuplicateKey | null {
+  const fields = error as UniqueViolation;
+  if (fields.code !== '23505') return null;
+  const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : null);
+  const constraint = text(fields.constraint) ?? text(fields.constraint_name);
+  if (constraint === null) return null;
+  return {
+    constraint,
+    schema: text(fields.schema) ?? text(fields.schema_name),
+    table: text(fields.table) ?? text(fields.table_name),
+  };
 }
 
 /**
