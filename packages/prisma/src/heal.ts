@@ -50,20 +50,34 @@ export class PrismaHealer {
   }
 }
 
+interface AdapterUniqueViolation {
+  readonly originalCode?: unknown;
+  readonly originalMessage?: unknown;
+  readonly constraint?: { readonly index?: unknown };
+}
 interface PrismaUniqueViolation {
   readonly code?: unknown;
-  readonly meta?: { readonly driverAdapterError?: { readonly cause?: { readonly constraint?: { readonly index?: unknown } } } };
+  readonly meta?: { readonly driverAdapterError?: { readonly cause?: AdapterUniqueViolation } };
 }
 
 /**
+ * PostgreSQL's own message for 23505. Prisma 6's @prisma/adapter-pg (6.19) passes on only the key's fields, not the
+ * constraint, so its name is read from here; a server writing messages in another language is simply not healed.
+ */
+const POSTGRES_UNIQUE_MESSAGE = /^duplicate key value violates unique constraint "(.+)"$/;
+
+/**
  * A P2002 as the driver reported it: the server's code and message (core's driverError, as for raw queries), and the
- * constraint the driver adapter names — `User_pkey` from @prisma/adapter-pg, `PRIMARY` from the MariaDB adapter's
- * message. Any other error is left as it is, and is no duplicate key to core.
+ * constraint the driver adapter names — `User_pkey` from @prisma/adapter-pg 7 (Prisma 6's adapter leaves it to the
+ * message), `PRIMARY` from the MariaDB adapter's message. Any other error is left as it is, and is no duplicate key to core.
  */
 function duplicateKeyError(error: unknown): unknown {
   const prismaError = (error ?? {}) as PrismaUniqueViolation;
   if (prismaError.code !== 'P2002') return error;
   const driverError = toDriverError(error);
-  const index = prismaError.meta?.driverAdapterError?.cause?.constraint?.index;
+  const cause = prismaError.meta?.driverAdapterError?.cause;
+  const named = cause?.originalCode === '23505' && typeof cause.originalMessage === 'string'
+    ? POSTGRES_UNIQUE_MESSAGE.exec(cause.originalMessage)?.[1] : undefined;
+  const index = cause?.constraint?.index ?? named;
   return typeof index === 'string' && driverError !== error ? Object.assign(driverError as object, { constraint: index }) : driverError;
 }

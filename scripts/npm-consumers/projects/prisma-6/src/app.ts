@@ -10,6 +10,7 @@ import { PrismaClient } from '@prisma/client';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Client } from 'pg';
 import { checkSequences, isSeqsyncError, realignAfterSeed, realignSequences, realignSequencesExtension } from '@seqsync/prisma';
+import { healAttemptOf } from '@seqsync/prisma';
 import type { SequencesReport } from '@seqsync/prisma';
 import { seqsyncMetadata } from '../generated/seqsync/index.js';
 
@@ -127,6 +128,45 @@ async function lockTimeout(prisma: PrismaClient): Promise<void> {
   }
 }
 
+/**
+ * The README's self-heal lines verbatim: "User" emptied and refilled with explicit ids 1..3 leaves User_id_seq behind;
+ * with heal off a create() fails with P2002 first, and the same create() through `heal: true` succeeds on its first
+ * call with exactly id 4, onHeal told once.
+ */
+async function heal(plain: PrismaClient): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`TRUNCATE "User" RESTART IDENTITY; INSERT INTO "User" (id, name) VALUES (1, 'ada'), (2, 'grace'), (3, 'edsger')`);
+  } finally {
+    await client.end();
+  }
+  const healOff = plain.$extends(realignSequencesExtension({ metadata: seqsyncMetadata }));
+  const refused: unknown = await healOff.user.create({ data: { name: 'Ada' } }).then(() => null, (error: unknown) => error);
+  assert.equal((refused as { code?: unknown } | null)?.code, 'P2002', `with heal off create() should fail on the key: ${String(refused)}`);
+  assert.equal(healAttemptOf(refused), undefined);
+
+  const heals: { table: string; model: string; operation: string; sequences: readonly { sequence: string; action: string }[] }[] = [];
+  const log = { warn: (entry: (typeof heals)[number]) => void heals.push(entry) };
+  const adapter = new PrismaPg({ connectionString: url });
+  const prisma = new PrismaClient({ adapter }).$extends(realignSequencesExtension({
+    metadata: seqsyncMetadata,
+    heal: true,
+    onHeal: (report, { table, model, operation }) => log.warn({ table, model, operation, sequences: report.sequences }),
+  }));
+  try {
+    const created = await prisma.user.create({ data: { name: 'Ada' } }); // "User_id_seq" behind? realigned, the create run again
+    assert.equal(created.id, 4);
+    assert.deepEqual(heals.map((h) => [h.table, h.model, h.operation, h.sequences.map((s) => [s.sequence, s.action])]),
+      [['public.User', 'User', 'create', [['User_id_seq', 'advanced']]]]);
+    assert.equal((await prisma.user.create({ data: { name: 'Grace' } })).id, 5);
+    assert.equal(heals.length, 1, 'a second create needs no heal');
+    console.log('realignSequencesExtension({ heal: true }): with heal off create() failed with P2002; healed, it got id 4, onHeal once');
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
   try {
@@ -135,6 +175,7 @@ async function main(): Promise<void> {
     await cli(prisma);
     await seed(prisma);
     await lockTimeout(prisma);
+    await heal(prisma);
   } finally {
     await prisma.$disconnect();
   }

@@ -4,11 +4,12 @@
 // DataSource from a QueryRunner, an EntityManager or an event, which TypeORM 0.3 calls `connection`, not `dataSource`.
 import 'reflect-metadata';
 import { strict as assert } from 'node:assert';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import {
   checkSequences, isSeqsyncError, realignSequences, realignSequencesMigration, realignSequencesSubscriber,
 } from '@seqsync/typeorm';
+import { healOnDuplicateKey, healAttemptOf } from '@seqsync/typeorm';
 import type { SequencesReport } from '@seqsync/typeorm';
 import { Invoice, User } from './entities.js';
 
@@ -93,7 +94,46 @@ async function migration(): Promise<void> {
   }
 }
 
-api().then(subscriber).then(migration).catch((error: unknown) => {
+/**
+ * The README's self-heal lines verbatim: "User" emptied and refilled with explicit ids 1..3 leaves its sequence
+ * behind; a plain DataSource's save() fails with the duplicate key first, and the same save() through
+ * healOnDuplicateKey succeeds on its first call with exactly id 4, onHeal told once.
+ */
+async function heal(): Promise<void> {
+  const plain = await open();
+  try {
+    await plain.query('TRUNCATE "User" RESTART IDENTITY');
+    await plain.createQueryBuilder().insert().into(User, ['id', 'name'])
+      .values([{ id: 1, name: 'ada' }, { id: 2, name: 'grace' }, { id: 3, name: 'edsger' }]).execute();
+    const refused: unknown = await plain.getRepository(User).save({ name: 'Ada' }).then(() => null, (error: unknown) => error);
+    assert.ok(refused instanceof QueryFailedError, `without the wrapper save() should fail on the behind sequence: ${String(refused)}`);
+    const { code, constraint } = refused.driverError as { code?: string; constraint?: string };
+    // synchronize named the key as TypeORM does, PK_<hash>: the catalog, not the name, tells seqsync it is the key.
+    assert.ok(code === '23505' && /^PK_/.test(constraint ?? ''), `a duplicate key on the primary key: ${code} ${constraint}`);
+    assert.equal(healAttemptOf(refused), undefined);
+  } finally {
+    await plain.destroy();
+  }
+
+  const heals: { table: string; operation: string; model?: string; sequences: readonly { sequence: string; action: string }[] }[] = [];
+  const log = { warn: (entry: (typeof heals)[number]) => void heals.push(entry) };
+  const dataSource = healOnDuplicateKey(await new DataSource(options).initialize(), {
+    onHeal: (report, { table, operation, model }) => log.warn({ table, operation, model, sequences: report.sequences }),
+  });
+  try {
+    const saved = await dataSource.getRepository(User).save({ name: 'Ada' }); // user_id_seq behind? realigned, the save run again
+    assert.equal(saved.id, 4);
+    assert.deepEqual(heals.map((h) => [h.table, h.operation, h.model, h.sequences.map((s) => [s.sequence, s.action])]),
+      [['public.User', 'save', 'User', [['User_id_seq', 'advanced']]]]);
+    assert.equal((await dataSource.getRepository(User).save({ name: 'Grace' })).id, 5);
+    assert.equal(heals.length, 1, 'a second save needs no heal');
+    console.log('healOnDuplicateKey: a plain DataSource failed on the key; through the wrapper the first save() got id 4, onHeal once');
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+api().then(subscriber).then(migration).then(heal).catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
