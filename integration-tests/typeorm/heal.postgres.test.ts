@@ -81,6 +81,19 @@ describe('healOnDuplicateKey(dataSource) on PostgreSQL', () => {
     expect(await nextValue(db, 'customer_id_seq')).toBe(51n);
   });
 
+  it('save(…, { transaction: false }) is not healed: its inserts commit one by one, and a retry would insert the first again', async () => {
+    // Customer 1 deleted: the sequence's first value goes in, its second collides. Rows without values are inserted
+    // one statement each, and without a transaction the first is committed when the second fails.
+    await db.sql('DELETE FROM customer WHERE id = 1');
+    const error = await customers().save([new Customer(), new Customer()], { transaction: false }).then(() => null, (e: unknown) => e);
+
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect(healAttemptOf(error)).toBeUndefined();
+    expect(heals).toEqual([]);
+    // Exactly one row went in, the one before the failure: 29 imported + 1.
+    expect(await db.sql('SELECT count(*)::int AS n FROM customer')).toEqual([{ n: 30 }]);
+  });
+
   it('inside dataSource.transaction() nothing is healed: the failure aborted it, and the original error stands', async () => {
     const error = await healing.transaction((manager) => manager.save(Customer, { email: 'tx@example.com' }))
       .then(() => null, (e: unknown) => e);

@@ -21,7 +21,8 @@ type Call = (this: EntityManager, ...args: unknown[]) => Promise<unknown>;
  * failure, so the retry redoes all of it. Returns the same DataSource.
  *
  * Not healed: rows that give the key a value (a real duplicate, or an update), another unique constraint, a composite
- * or unsequenced key, query builders (`createQueryBuilder().insert()`), raw SQL, and anything inside
+ * or unsequenced key, `save(…, { transaction: false })` (its INSERTs commit one by one, so a retry could insert twice),
+ * query builders (`createQueryBuilder().insert()`), raw SQL, and anything inside
  * `dataSource.transaction()` or a QueryRunner's transaction — their EntityManager is another, and the failure aborted
  * their transaction: a retry of one statement could not be right there. A safety net, not a substitute for realigning
  * where the explicit ids were inserted (`realignSequencesMigration`, the subscriber).
@@ -47,6 +48,9 @@ export function healOnDuplicateKey(dataSource: DataSource, options: HealOnDuplic
     const [first, second] = args;
     // TypeORM's own reading of save()'s arguments (EntityManager.save): a target first only when more follow.
     const named = args.length > 1 && (typeof first === 'function' || typeof first === 'string' || isEntitySchema(first));
+    // Without its transaction a save commits each INSERT as it goes: a retry would insert again the rows before the failure.
+    const saveOptions = args[named ? 2 : 1] as { transaction?: unknown } | null | undefined;
+    if (saveOptions?.transaction === false) return save.apply(this, args);
     return healed(named ? first : constructorOf(first), named ? second : first, 'save', () => save.apply(this, args));
   };
   const healingInsert: Call = function healingInsert(...args) {
