@@ -11,7 +11,10 @@ export const DEFAULT_HEAL_LOCK_TIMEOUT_MS = 2_000;
 export interface HealOptions {
   /** How long a heal's realign waits for its table's lock; on timeout the insert fails with its own error. Default 2000 ms. */
   readonly lockTimeoutMs?: number;
-  /** Called every time a heal realigns a table, with the realign's report and what caused it (log it: the cause is upstream). */
+  /**
+   * Called every time a heal realigns a table, with the realign's report and what caused it (log it: the cause is
+   * upstream). An error it throws is ignored: the realign is done, and the insert runs again all the same.
+   */
   readonly onHeal?: (report: Report, cause: HealCause) => void;
 }
 
@@ -140,7 +143,11 @@ export class SequenceHealer {
     this.running.set(id, heal);
     return heal.then((report) => {
       const model = context.model === undefined ? {} : { model: context.model };
-      this.options.onHeal?.(report, { table: key.tableName, operation: context.operation, ...model });
+      try {
+        this.options.onHeal?.(report, { table: key.tableName, operation: context.operation, ...model });
+      } catch {
+        // The realign is done: a failing log must not turn into "realigning failed" and leave the insert unretried.
+      }
       return { report, joined: false };
     });
   }

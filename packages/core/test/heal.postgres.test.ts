@@ -138,6 +138,14 @@ describe('sequenceKeyViolation and SequenceHealer on PostgreSQL', () => {
     expect(await nextValue(db, 'users_id_seq')).toBe(2n);
   });
 
+  it('healer: an onHeal that throws does not fail the insert it healed: the table was realigned and the insert runs again', async () => {
+    const healer = new SequenceHealer({ onHeal: () => { throw new Error('the logger is down'); } });
+    const result = await healer.run(insertUser, { database: pool, tables: ['users'], operation: 'insert into users' });
+
+    expect(result.rows).toEqual([{ id: 31 }]);
+    expect(await nextValue(db, 'users_id_seq')).toBe(32n);
+  });
+
   it('healer: a retry that fails again throws the original error, with the attempt and the retry\'s error', async () => {
     const healer = new SequenceHealer({ onHeal });
     let calls = 0;
