@@ -80,7 +80,8 @@ export interface HealAttempt {
  * with explicit ids) realigns that one table (advance mode only) and runs once more. Keep one healer per database:
  * it is where concurrent failures meet. An operation notes the heal generation when it starts; failing, it waits for a
  * heal of its table already running, or retries at once if one finished after it started — so 20 inserts failing
- * together cost one realign, not 20. The catalog's answer for a constraint is remembered for the healer's life.
+ * together cost one realign, not 20. The catalog's answer for a constraint the error names with its table (PostgreSQL)
+ * is remembered for the healer's life; MySQL/MariaDB name no table, so their answer is read for each failure.
  *
  * Never healed: an error that is not a duplicate key, another unique constraint, a composite or unsequenced key, a key
  * the operation gave a value; and never more than once per operation. A failed retry throws the ORIGINAL error, with
@@ -106,7 +107,7 @@ export class SequenceHealer {
       return await operation();
     } catch (error) {
       // A failed catalog read leaves the operation's own error to speak: it is what the caller can act on.
-      const key = await this.keyOf(error, context).catch(() => null);
+      const key = await this.keyOf(error, context, startedAt).catch(() => null);
       if (key === null || context.suppliedKey?.(key.column) === true) throw error;
       const base = { table: key.tableName, column: key.column, constraint: key.constraint };
       if (context.retry === false) throw await this.diagnosed(error, key, context);
@@ -152,10 +153,19 @@ export class SequenceHealer {
     });
   }
 
-  private keyOf(error: unknown, context: HealContext): Promise<SequenceKeyViolation | null> {
-    return duplicateKeyIn(context.database, context.driverErrorOf?.(error) ?? error).then((reported) => {
+  private keyOf(error: unknown, context: HealContext, startedAt: number): Promise<SequenceKeyViolation | null> {
+    return duplicateKeyIn(context.database, context.driverErrorOf?.(error) ?? error).then(async (reported) => {
       if (reported === null) return null;
       const tables = context.tables.map(parseTableName);
+      if (reported.table === null) {
+        // MySQL/MariaDB name the key (PRIMARY) but not its table, and a trigger's insert into another table reports the
+        // same: only a sequence behind its data now (or that may be), or a heal of the table since the operation started, makes it the
+        // caller's. Read afresh each time (not remembered): the answer changes with the data, and with DATABASE().
+        const key = await sequenceKeyOf(context.database, reported, tables);
+        // `would_advance` without `behind`: a MariaDB sequence with CACHE, whose next value check cannot know.
+        const behind = key?.sequence.behind === true || key?.sequence.action === 'would_advance';
+        return key !== null && (behind || this.healedSince(key, startedAt)) ? key : null;
+      }
       const id = JSON.stringify([reported, tables]);
       let found = this.keys.get(id);
       if (found === undefined) {
@@ -165,6 +175,12 @@ export class SequenceHealer {
       }
       return found;
     });
+  }
+
+  /** Whether a heal of the key's table is running, or finished after the operation started. */
+  private healedSince(key: SequenceKeyViolation, startedAt: number): boolean {
+    const id = tableKey(key.schema, key.table);
+    return this.running.has(id) || (this.healedAt.get(id)?.generation ?? -1) > startedAt;
   }
 
   /** Inside a transaction: what realign would do, read now on the healer's connection (outside the transaction). */

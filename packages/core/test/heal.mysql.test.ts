@@ -1,5 +1,6 @@
+import { createPool } from 'mysql2/promise';
 import type { HealCause } from '../src';
-import { SequenceHealer, driverError, sequenceKeyViolation } from '../src';
+import { SequenceHealer, driverError, healAttemptOf, sequenceKeyViolation } from '../src';
 import { createMysqlDatabase, type MysqlTestDatabase } from '../../../test-support/mysql-database';
 
 /**
@@ -53,5 +54,43 @@ describe('sequenceKeyViolation and SequenceHealer on MariaDB', () => {
 
     expect(rows).toEqual([{ id: '4' }]);
     expect(causes).toEqual([{ table: `${db.name}.tickets`, operation: 'insert' }]);
+  });
+
+  it('healer: 20 concurrent inserts failing on one table all succeed after exactly one realign', async () => {
+    const causes: HealCause[] = [];
+    const healer = new SequenceHealer({ onHeal: (_report, cause) => causes.push(cause) });
+
+    const pool = createPool({ uri: db.url, connectionLimit: 8 });
+    const insert = (code: string) => () => pool.query('INSERT INTO tickets (code) VALUES (?) RETURNING CAST(id AS CHAR) AS id', [code])
+      .then(([rows]) => rows as { id: string }[]);
+    try {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        healer.run(insert(`c${i}`), { database: pool, tables: ['tickets'], operation: 'insert' })));
+
+      expect(results.map((rows) => Number(rows[0].id)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 4 + i));
+      expect(causes).toHaveLength(1);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('healer: a 1062 on PRIMARY that a trigger\'s insert into another table raised is not healed on the caller\'s table', async () => {
+    // tickets' sequence is aligned; the trigger's insert into audit, whose sequence is behind, collides. MariaDB's
+    // message names PRIMARY only — the same words as a collision on tickets.
+    await db.sql(`SELECT SETVAL(ticket_ids, 3); CREATE SEQUENCE audit_ids;
+      CREATE TABLE audit (id BIGINT PRIMARY KEY DEFAULT NEXT VALUE FOR audit_ids, note VARCHAR(20));
+      INSERT INTO audit (id, note) VALUES (1, 'x'), (2, 'y');
+      CREATE TRIGGER tickets_audit AFTER INSERT ON tickets FOR EACH ROW INSERT INTO audit (note) VALUES (NEW.code);`);
+    const causes: HealCause[] = [];
+    const healer = new SequenceHealer({ onHeal: (_report, cause) => causes.push(cause) });
+    let calls = 0;
+    const operation = () => { calls += 1; return insertTicket('new'); };
+
+    const error = await failure(healer.run(operation, { database: db.connection, tables: ['tickets'], operation: 'insert' }));
+
+    expect(error).toMatchObject({ errno: 1062, sqlMessage: "Duplicate entry '1' for key 'PRIMARY'" });
+    expect(healAttemptOf(error)).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(causes).toEqual([]);
   });
 });
