@@ -80,8 +80,8 @@ export interface HealAttempt {
  * with explicit ids) realigns that one table (advance mode only) and runs once more. Keep one healer per database:
  * it is where concurrent failures meet. An operation notes the heal generation when it starts; failing, it waits for a
  * heal of its table already running, or retries at once if one finished after it started — so 20 inserts failing
- * together cost one realign, not 20. The catalog's answer for a constraint the error names with its table (PostgreSQL)
- * is remembered for the healer's life; MySQL/MariaDB name no table, so their answer is read for each failure.
+ * together cost one realign, not 20. Healed only while the key's sequence is behind, or its table was healed since the
+ * operation started (read for each failure).
  *
  * Never healed: an error that is not a duplicate key, another unique constraint, a composite or unsequenced key, a key
  * the operation gave a value; and never more than once per operation. A failed retry throws the ORIGINAL error, with
@@ -97,7 +97,6 @@ export class SequenceHealer {
   private generation = 0;
   private readonly healedAt = new Map<string, { generation: number; report: Report }>();
   private readonly running = new Map<string, Promise<Report>>();
-  private readonly keys = new Map<string, Promise<SequenceKeyViolation | null>>();
 
   constructor(private readonly options: HealOptions = {}) {}
 
@@ -153,28 +152,19 @@ export class SequenceHealer {
     });
   }
 
-  private keyOf(error: unknown, context: HealContext, startedAt: number): Promise<SequenceKeyViolation | null> {
-    return duplicateKeyIn(context.database, context.driverErrorOf?.(error) ?? error).then(async (reported) => {
-      if (reported === null) return null;
-      const tables = context.tables.map(parseTableName);
-      if (reported.table === null) {
-        // MySQL/MariaDB name the key (PRIMARY) but not its table, and a trigger's insert into another table reports the
-        // same: only a sequence behind its data now (or that may be), or a heal of the table since the operation started, makes it the
-        // caller's. Read afresh each time (not remembered): the answer changes with the data, and with DATABASE().
-        const key = await sequenceKeyOf(context.database, reported, tables);
-        // `would_advance` without `behind`: a MariaDB sequence with CACHE, whose next value check cannot know.
-        const behind = key?.sequence.behind === true || key?.sequence.action === 'would_advance';
-        return key !== null && (behind || this.healedSince(key, startedAt)) ? key : null;
-      }
-      const id = JSON.stringify([reported, tables]);
-      let found = this.keys.get(id);
-      if (found === undefined) {
-        found = sequenceKeyOf(context.database, reported, tables);
-        this.keys.set(id, found);
-        found.catch(() => this.keys.delete(id));
-      }
-      return found;
-    });
+  /**
+   * The key the error names, if a sequence behind its data now (or that may be) caused it, or a heal of its table since
+   * the operation started: a trigger's insert into another table (MySQL/MariaDB's 1062 names only PRIMARY) or a key a
+   * BEFORE trigger chose is a real duplicate, never healed. Read afresh for each failure, never remembered: the answer
+   * changes with the data, with a DROP and CREATE, and (MySQL) with the connection's DATABASE().
+   */
+  private async keyOf(error: unknown, context: HealContext, startedAt: number): Promise<SequenceKeyViolation | null> {
+    const reported = await duplicateKeyIn(context.database, context.driverErrorOf?.(error) ?? error);
+    if (reported === null) return null;
+    const key = await sequenceKeyOf(context.database, reported, context.tables.map(parseTableName));
+    // `would_advance` without `behind`: a MariaDB sequence with CACHE, whose next value check cannot know.
+    const behind = key?.sequence.behind === true || key?.sequence.action === 'would_advance';
+    return key !== null && (behind || this.healedSince(key, startedAt)) ? key : null;
   }
 
   /** Whether a heal of the key's table is running, or finished after the operation started. */

@@ -138,6 +138,23 @@ describe('sequenceKeyViolation and SequenceHealer on PostgreSQL', () => {
     expect(await nextValue(db, 'users_id_seq')).toBe(2n);
   });
 
+  it('healer: a key a BEFORE INSERT trigger chose collides while the sequence is not behind: a real duplicate, not healed', async () => {
+    await db.sql(`DROP TABLE IF EXISTS forced; CREATE TABLE forced (id serial PRIMARY KEY, note text);
+      INSERT INTO forced (note) VALUES ('a'), ('b');
+      CREATE OR REPLACE FUNCTION forced_id() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.id := 1; RETURN NEW; END $$;
+      CREATE TRIGGER forced_id BEFORE INSERT ON forced FOR EACH ROW EXECUTE FUNCTION forced_id();`);
+    const healer = new SequenceHealer({ onHeal });
+    let calls = 0;
+    const operation = () => { calls += 1; return pool.query("INSERT INTO forced (note) VALUES ('c')"); };
+
+    const error = await failure(healer.run(operation, { database: pool, tables: ['forced'], operation: 'insert into forced' }));
+
+    expect(error).toMatchObject({ code: '23505', constraint: 'forced_pkey' });
+    expect(healAttemptOf(error)).toBeUndefined();
+    expect(calls).toBe(1);
+    expect(heals).toEqual([]);
+  });
+
   it('healer: an onHeal that throws does not fail the insert it healed: the table was realigned and the insert runs again', async () => {
     const healer = new SequenceHealer({ onHeal: () => { throw new Error('the logger is down'); } });
     const result = await healer.run(insertUser, { database: pool, tables: ['users'], operation: 'insert into users' });
