@@ -52,6 +52,10 @@ export const nodePostgres: PgDriver = {
   async open(label) {
     const database = await createTestDatabase(label);
     const pool = new Pool({ connectionString: database.url, max: 4 });
+    // An idle client the server ends (57P01) is otherwise re-emitted by the pool as an unhandled 'error' that fails
+    // whichever test is running (seen once in CI, during a test that had no query in flight); a query on a client ended
+    // so still fails on its own. test-database.ts's clients listen the same way.
+    pool.on('error', () => undefined);
     return {
       db: drizzleNodePostgres(pool, { schema, casing: 'snake_case' }),
       sql: database.sql,
